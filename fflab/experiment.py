@@ -1,0 +1,153 @@
+"""The experiment contract and the registry of experiments by name.
+
+An experiment is a class with a `ParamSpec`, named presets, and the methods the
+runner calls: `step()` (one small unit of work, returning scalar metrics),
+`snapshot()` (arrays a plot needs), `evaluate()` (held-out figures),
+`update()` (live parameter changes), `final_metrics()`, and
+`state_dict()`/`load_state_dict()`. A seed fixes everything.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any, ClassVar, Mapping
+
+import numpy as np
+import torch
+
+from fflab.params import ParamError, ParamSpec
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    values: Mapping[str, Any]
+    help: str
+    source: str = ""
+    published: str = ""
+    measured: str = ""
+
+    def describe(self) -> str:
+        parts = [self.help]
+        if self.source:
+            parts.append(f"Source: {self.source}.")
+        if self.published:
+            parts.append(f"Published: {self.published}.")
+        if self.measured:
+            parts.append(f"fflab measured: {self.measured}.")
+        return " ".join(parts)
+
+
+class Experiment:
+    """Base class. Subclasses set the class attributes and implement `step`."""
+
+    name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    params: ClassVar[ParamSpec] = ParamSpec([])
+    presets: ClassVar[dict[str, Preset]] = {}
+    default_preset: ClassVar[str | None] = None
+
+    def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
+        self.p: dict[str, Any] = dict(params)
+        self.seed = int(seed)
+        self.device = torch.device(device)
+        self.steps_done = 0
+        self.notes: list[str] = []
+        seed_everything(self.seed)
+
+    # -- the contract --------------------------------------------------------
+    @property
+    def total_steps(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def done(self) -> bool:
+        return self.steps_done >= self.total_steps
+
+    def step(self) -> dict[str, float]:
+        raise NotImplementedError
+
+    def snapshot(self) -> dict[str, Any]:
+        return {}
+
+    def evaluate(self) -> dict[str, float]:
+        return {}
+
+    def final_metrics(self) -> dict[str, float]:
+        return self.evaluate()
+
+    def update(self, **changes: Any) -> None:
+        """Change live parameters; anything else is refused with a clear message."""
+        for name, value in changes.items():
+            if name not in self.params:
+                raise ParamError(name, "unknown parameter")
+            param = self.params[name]
+            if not param.live:
+                raise ParamError(name, "cannot change while a run is going; stop and start again")
+            self.p[name] = param.validate(value)
+        self.on_update(changes)
+
+    def on_update(self, changes: Mapping[str, Any]) -> None:
+        """Hook for subclasses that must act on a live change (e.g. set an optimiser's lr)."""
+
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        return {}
+
+    def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
+        pass
+
+    # -- helpers -------------------------------------------------------------
+    @classmethod
+    def resolve_params(cls, preset: str | None = None, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        base: Mapping[str, Any] = {}
+        if preset:
+            if preset not in cls.presets:
+                raise ParamError("preset", f"{preset!r} is not one of {', '.join(cls.presets) or '(none)'}")
+            base = cls.presets[preset].values
+        return cls.params.resolve(overrides, base=base)
+
+
+REGISTRY: dict[str, type[Experiment]] = {}
+
+
+def register(cls: type[Experiment]) -> type[Experiment]:
+    if not cls.name:
+        raise ValueError(f"{cls.__name__} has no name")
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+def get_experiment(name: str) -> type[Experiment]:
+    load_builtin_experiments()
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise ParamError("experiment", f"{name!r} is not one of {', '.join(sorted(REGISTRY))}") from None
+
+
+def all_experiments() -> dict[str, type[Experiment]]:
+    load_builtin_experiments()
+    return dict(REGISTRY)
+
+
+def load_builtin_experiments() -> None:
+    """Importing the experiment packages registers them."""
+    import fflab.ff  # noqa: F401
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    torch.manual_seed(seed)
+
+
+def resolve_device(choice: str = "auto") -> torch.device:
+    if choice == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if choice == "cuda" and not torch.cuda.is_available():
+        raise ParamError("device", "cuda was asked for but no CUDA device is available; use cpu or auto")
+    if choice not in ("cpu", "cuda"):
+        raise ParamError("device", f"{choice!r} is not one of auto, cpu, cuda")
+    return torch.device(choice)

@@ -1,0 +1,6 @@
+"""Forward-Forward (Hinton 2022) and its backprop baseline."""
+
+from fflab.ff.backprop import Backprop
+from fflab.ff.forward_forward import ForwardForward
+
+__all__ = ["Backprop", "ForwardForward"]

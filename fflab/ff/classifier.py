@@ -1,0 +1,150 @@
+"""What Forward-Forward and its backprop baseline share: data, batches, budget, evaluation.
+
+Both train a fully connected net on the same dataset with the same batches, so
+their curves can sit side by side.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping
+
+import numpy as np
+import torch
+
+from fflab.data import DATASETS, load_dataset
+from fflab.experiment import Experiment
+from fflab.params import Param
+
+SHARED_PARAMS = [
+    Param("dataset", "choice", "digits", "Which images to learn: scikit-learn's 8x8 digits (offline), MNIST or Fashion-MNIST.",
+          choices=DATASETS),
+    Param("hidden", "int_list", (500, 500), "Hidden layer widths, first to last (e.g. 500,500).", low=4, high=4000,
+          unit="units", max_items=6),
+    Param("pixels", "choice", "unit", "Pixel scaling: `unit` keeps [0, 1]; `standardize` subtracts the training "
+          "mean and divides by the standard deviation.", choices=("unit", "standardize")),
+    Param("optimizer", "choice", "adam", "The optimiser of every layer.", choices=("adam", "sgd")),
+    Param("lr", "float", 0.01, "Learning rate.", low=1e-6, high=1.0, log=True, live=True),
+    Param("momentum", "float", 0.9, "SGD momentum (ignored by Adam).", low=0.0, high=0.999),
+    Param("weight_decay", "float", 0.0, "L2 weight decay.", low=0.0, high=0.1),
+    Param("batch_size", "int", 100, "Samples per step; 0 trains on the full training set every step.", low=0,
+          high=60000, unit="samples"),
+    Param("steps", "int", 1000, "Training steps (per layer when layers train one after another).", low=1,
+          high=1_000_000, unit="steps"),
+    Param("epochs", "float", 0.0, "If above 0, sets the steps to this many passes over the training set.", low=0.0,
+          high=500.0, unit="epochs"),
+    Param("eval_every", "int", 100, "Steps between evaluations while training.", low=1, high=100_000, unit="steps"),
+    Param("eval_samples", "int", 2000, "Held-out and training samples scored at each evaluation while training "
+          "(the final figures use the whole test set).", low=100, high=60000, unit="samples"),
+]
+
+
+class ClassifierExperiment(Experiment):
+    """Loads the dataset onto the device, draws batches, scores held-out data."""
+
+    def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
+        super().__init__(params, seed, device)
+        data = load_dataset(self.p["dataset"])
+        if data.note:
+            self.notes.append(data.note)
+        self.data = data
+        self.dataset_name = data.name
+        self.num_classes = data.num_classes
+        x_train, x_test = data.x_train, data.x_test
+        if self.p["pixels"] == "standardize":
+            mean, std = x_train.mean(), x_train.std()
+            x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
+        self.x_train = x_train.to(self.device)
+        self.y_train = data.y_train.to(self.device)
+        self.x_test = x_test.to(self.device)
+        self.y_test = data.y_test.to(self.device)
+        self.n_train = len(self.y_train)
+        self.batch_size = self.n_train if self.p["batch_size"] in (0, None) else min(self.p["batch_size"], self.n_train)
+        self.gen = torch.Generator(device=self.device).manual_seed(self.seed)
+        self._order = torch.empty(0, dtype=torch.long, device=self.device)
+        self._cursor = 0
+        self.samples_seen = 0
+        self.confusion = np.zeros((self.num_classes, self.num_classes), dtype=np.int64)
+        eval_n = min(self.p["eval_samples"], len(self.y_test))
+        self._eval_test = torch.arange(eval_n, device=self.device)
+        self._eval_train = torch.randperm(self.n_train, generator=self.gen, device=self.device)[:eval_n]
+
+    @property
+    def steps_per_phase(self) -> int:
+        if self.p["epochs"] > 0:
+            return max(1, math.ceil(self.p["epochs"] * self.n_train / self.batch_size))
+        return self.p["steps"]
+
+    def next_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """The next batch of a fresh random permutation each epoch (the full set when batch_size is 0)."""
+        if self.batch_size >= self.n_train:
+            self.samples_seen += self.n_train
+            return self.x_train, self.y_train
+        if self._cursor + self.batch_size > len(self._order):
+            self._order = torch.randperm(self.n_train, generator=self.gen, device=self.device)
+            self._cursor = 0
+        idx = self._order[self._cursor : self._cursor + self.batch_size]
+        self._cursor += self.batch_size
+        self.samples_seen += self.batch_size
+        return self.x_train[idx], self.y_train[idx]
+
+    def make_optimizer(self, parameters) -> torch.optim.Optimizer:
+        if self.p["optimizer"] == "sgd":
+            return torch.optim.SGD(parameters, lr=self.p["lr"], momentum=self.p["momentum"],
+                                   weight_decay=self.p["weight_decay"])
+        return torch.optim.Adam(parameters, lr=self.p["lr"], weight_decay=self.p["weight_decay"])
+
+    # -- scoring -------------------------------------------------------------
+    def predict(self, images: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    @torch.no_grad()
+    def predict_batched(self, images: torch.Tensor, batch: int = 2000) -> torch.Tensor:
+        return torch.cat([self.predict(images[i : i + batch]) for i in range(0, len(images), batch)])
+
+    @torch.no_grad()
+    def score(self, images: torch.Tensor, labels: torch.Tensor, keep_confusion: bool = False) -> float:
+        predicted = self.predict_batched(images)
+        if keep_confusion:
+            pairs = labels * self.num_classes + predicted
+            counts = torch.bincount(pairs, minlength=self.num_classes**2)
+            self.confusion = counts.view(self.num_classes, self.num_classes).cpu().numpy()
+        return float((predicted == labels).float().mean().item())
+
+    def due_for_evaluation(self) -> bool:
+        step_number = self.steps_done + 1  # the runner counts a step after it returns
+        return step_number % self.p["eval_every"] == 0 or step_number >= self.total_steps
+
+    def live_evaluation(self) -> dict[str, float]:
+        """Accuracy on fixed subsets, cheap enough to run while training."""
+        return {
+            "train_accuracy": self.score(self.x_train[self._eval_train], self.y_train[self._eval_train]),
+            "test_accuracy": self.score(self.x_test[self._eval_test], self.y_test[self._eval_test], keep_confusion=True),
+        }
+
+    def evaluate(self) -> dict[str, float]:
+        return {
+            "train_accuracy": self.score(self.x_train, self.y_train),
+            "test_accuracy": self.score(self.x_test, self.y_test, keep_confusion=True),
+        }
+
+    def final_metrics(self) -> dict[str, float]:
+        metrics = self.evaluate()
+        metrics["test_error"] = 1.0 - metrics["test_accuracy"]
+        metrics["samples_seen"] = float(self.samples_seen)
+        return metrics
+
+    # -- pictures ------------------------------------------------------------
+    def weight_images(self, weight: torch.Tensor, count: int = 36) -> np.ndarray:
+        """The first `count` units' incoming weights, shaped as images."""
+        h, w = self.data.image_shape
+        return weight[:count].detach().float().cpu().numpy().reshape(-1, h, w)
+
+    def base_snapshot(self) -> dict[str, Any]:
+        return {
+            "confusion": self.confusion.copy(),
+            "class_names": list(self.data.class_names),
+            "image_shape": self.data.image_shape,
+            "dataset": self.dataset_name,
+            "eval_samples": int(len(self._eval_test)),
+        }

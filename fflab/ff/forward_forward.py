@@ -1,0 +1,273 @@
+"""The Forward-Forward experiment (`ff`): supervised FF with the label overlaid on the input."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from fflab.experiment import register
+from fflab.ff.classifier import SHARED_PARAMS, ClassifierExperiment
+from fflab.ff.core import FFLayer, PeerNorm, ff_loss, goodness, layer_goodness_by_label, normalise, overlay_labels, overlay_neutral
+from fflab.ff.negatives import NEGATIVE_STRATEGIES
+from fflab.ff.presets import FF_PRESETS
+from fflab.params import Param, ParamSpec
+
+FF_PARAMS = ParamSpec(
+    SHARED_PARAMS
+    + [
+        Param("threshold", "float", 2.0, "θ: goodness above it reads as positive, below as negative.", low=0.0,
+              high=5000.0, live=True),
+        Param("goodness", "choice", "mean", "Goodness of a layer: the sum or the mean of its squared activities.",
+              choices=("mean", "sum")),
+        Param("loss", "choice", "threshold", "`threshold`: logistic loss on goodness − θ (Hinton); `symba`: "
+              "softplus(−α(g_pos − g_neg)) on pairs (Lee & Song 2023).", choices=("threshold", "symba")),
+        Param("symba_alpha", "float", 4.0, "α, the sharpness of the SymBa loss.", low=0.1, high=100.0, live=True),
+        Param("norm", "choice", "l2", "How each layer normalises its input: to unit length (`l2`, mpezeshki), to "
+              "unit root-mean-square (`rms`, Hinton), or not at all.", choices=("l2", "rms", "none")),
+        Param("label_strength", "float", 1.0, "Height of the one-hot label written into the first pixels.",
+              low=0.01, high=10.0),
+        Param("negatives", "choice", "wrong_label", "How negative data is made.",
+              choices=tuple(NEGATIVE_STRATEGIES), choice_help={k: v.help for k, v in NEGATIVE_STRATEGIES.items()}),
+        Param("schedule", "choice", "simultaneous", "`greedy`: train layer 1 for all its steps, then layer 2, ...; "
+              "`simultaneous`: every layer on every batch, inputs detached (Hinton's code).",
+              choices=("simultaneous", "greedy")),
+        Param("predict", "choice", "goodness", "`goodness`: the label whose overlay gives the most goodness summed "
+              "over layers; `softmax`: a linear softmax head on the normalised activities (neutral label).",
+              choices=("goodness", "softmax")),
+        Param("skip_first", "bool", False, "Leave layer 1 out of the prediction (Hinton does)."),
+        Param("peer_norm", "float", 0.0, "Weight of peer normalisation, which keeps every unit in use (0 is off).",
+              low=0.0, high=1.0, live=True),
+        Param("head_lr", "float", 0.01, "Learning rate of the softmax head.", low=1e-6, high=1.0, log=True,
+              live=True),
+    ]
+)
+
+
+@register
+class ForwardForward(ClassifierExperiment):
+    name = "ff"
+    title = "Forward-Forward"
+    summary = "Layers trained one objective each: high goodness for positive data, low for negative."
+    params = FF_PARAMS
+    presets = FF_PRESETS
+    default_preset = "digits-quick"
+
+    def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
+        super().__init__(params, seed, device)
+        widths = [self.data.input_dim, *self.p["hidden"]]
+        self.layers = nn.ModuleList(
+            FFLayer(a, b, self.p["norm"]) for a, b in zip(widths[:-1], widths[1:])
+        ).to(self.device)
+        self.head = nn.Linear(sum(self._head_widths()), self.num_classes).to(self.device)
+        self.peer = PeerNorm()
+        if self.p["schedule"] == "greedy":
+            self.optimizers = [self.make_optimizer(layer.parameters()) for layer in self.layers]
+        else:
+            self.optimizers = [self.make_optimizer(self.layers.parameters())]
+        self.head_optimizer = torch.optim.Adam(self.head.parameters(), lr=self.p["head_lr"])
+        self.strategy = NEGATIVE_STRATEGIES[self.p["negatives"]].fn
+        self._full_batch_cache: tuple[int, torch.Tensor, torch.Tensor] | None = None
+        self._examples: tuple[torch.Tensor, ...] | None = None
+        probe = min(500, self.n_train)
+        probe_gen = torch.Generator(device=self.device).manual_seed(self.seed + 1)
+        self._probe = self._make_pair(self.x_train[:probe], self.y_train[:probe], probe_gen, keep=False)
+
+    # -- budget ----------------------------------------------------------------
+    @property
+    def total_steps(self) -> int:
+        per_phase = self.steps_per_phase
+        return per_phase * len(self.layers) if self.p["schedule"] == "greedy" else per_phase
+
+    @property
+    def current_layer(self) -> int:
+        if self.p["schedule"] != "greedy":
+            return len(self.layers) - 1
+        return min(self.steps_done // self.steps_per_phase, len(self.layers) - 1)
+
+    def trained_layers(self) -> list[FFLayer]:
+        """The layers that have started training (greedy mode leaves later ones untouched)."""
+        if self.p["schedule"] == "greedy" and not self.done:
+            return list(self.layers[: self.current_layer + 1])
+        return list(self.layers)
+
+    # -- training ------------------------------------------------------------
+    def _make_pair(self, images, labels, gen, keep=True) -> tuple[torch.Tensor, torch.Tensor]:
+        neg_images, neg_labels = self.strategy(images, labels, self.num_classes, gen)
+        strength = self.p["label_strength"]
+        x_pos = overlay_labels(images, labels, self.num_classes, strength)
+        x_neg = overlay_labels(neg_images, neg_labels, self.num_classes, strength)
+        if keep:
+            self._examples = (x_pos[:8], labels[:8], x_neg[:8], neg_labels[:8])
+        return x_pos, x_neg
+
+    def _layer_loss(self, index: int, layer: FFLayer, h_pos: torch.Tensor, h_neg: torch.Tensor):
+        """Run one layer on positives and negatives in one pass; its loss and goodness."""
+        out = layer(torch.cat([h_pos, h_neg]))
+        a_pos, a_neg = out[: len(h_pos)], out[len(h_pos) :]
+        g_pos, g_neg = goodness(a_pos, self.p["goodness"]), goodness(a_neg, self.p["goodness"])
+        loss = ff_loss(g_pos, g_neg, self.p["threshold"], self.p["loss"], self.p["symba_alpha"])
+        if self.p["peer_norm"] > 0:
+            loss = loss + self.p["peer_norm"] * self.peer.loss(index, a_pos)
+        return loss, g_pos, g_neg, a_pos, a_neg
+
+    def step(self) -> dict[str, float]:
+        if self.p["schedule"] == "greedy":
+            stats = self._step_greedy()
+        else:
+            stats = self._step_simultaneous()
+        metrics = {name: float(v) for name, v in zip(stats.keys(), torch.stack(list(stats.values())).tolist())}
+        if self.p["predict"] == "softmax":
+            metrics["head_loss"] = self._train_head()
+        metrics["samples"] = float(self.samples_seen)
+        if self.due_for_evaluation():
+            metrics.update(self.live_evaluation())
+        return metrics
+
+    def _step_simultaneous(self) -> dict[str, torch.Tensor]:
+        x, y = self.next_batch()
+        h_pos, h_neg = self._make_pair(x, y, self.gen)
+        total = torch.zeros((), device=self.device)
+        stats: dict[str, torch.Tensor] = {}
+        for i, layer in enumerate(self.layers):
+            loss, g_pos, g_neg, h_pos, h_neg = self._layer_loss(i, layer, h_pos.detach(), h_neg.detach())
+            total = total + loss
+            stats.update(self._layer_stats(i, loss, g_pos, g_neg))
+        optimizer = self.optimizers[0]
+        optimizer.zero_grad(set_to_none=True)
+        total.backward()
+        optimizer.step()
+        return stats
+
+    def _step_greedy(self) -> dict[str, torch.Tensor]:
+        index = self.current_layer
+        h_pos, h_neg = self._greedy_inputs(index)
+        loss, g_pos, g_neg, _, _ = self._layer_loss(index, self.layers[index], h_pos, h_neg)
+        optimizer = self.optimizers[index]
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        return self._layer_stats(index, loss, g_pos, g_neg)
+
+    @torch.no_grad()
+    def _greedy_inputs(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """Inputs of layer `index`: the frozen earlier layers' outputs.
+
+        On the full batch the negatives are drawn once (as mpezeshki does) and each layer's
+        inputs are computed once and cached; with minibatches they are recomputed per batch.
+        """
+        if self.batch_size >= self.n_train:
+            if self._full_batch_cache is None:
+                x, y = self.next_batch()
+                self._full_batch_cache = (0, *self._make_pair(x, y, self.gen))
+            else:
+                self.samples_seen += self.n_train
+            at, h_pos, h_neg = self._full_batch_cache
+            while at < index:
+                h_pos, h_neg = self.layers[at](h_pos), self.layers[at](h_neg)
+                at += 1
+            self._full_batch_cache = (at, h_pos, h_neg)
+            return h_pos, h_neg
+        x, y = self.next_batch()
+        h_pos, h_neg = self._make_pair(x, y, self.gen)
+        for layer in self.layers[:index]:
+            h_pos, h_neg = layer(h_pos), layer(h_neg)
+        return h_pos, h_neg
+
+    def _layer_stats(self, i: int, loss, g_pos, g_neg) -> dict[str, torch.Tensor]:
+        n = i + 1
+        return {
+            f"loss.layer{n}": loss.detach(),
+            f"goodness_pos.layer{n}": g_pos.detach().mean(),
+            f"goodness_neg.layer{n}": g_neg.detach().mean(),
+        }
+
+    def _head_widths(self) -> list[int]:
+        widths = list(self.p["hidden"])
+        return widths[1:] if self.p["skip_first"] and len(widths) > 1 else widths
+
+    @torch.no_grad()
+    def _head_features(self, images: torch.Tensor) -> torch.Tensor:
+        h = overlay_neutral(images, self.num_classes, self.p["label_strength"])
+        features = []
+        for layer in self.layers:
+            h = layer(h)
+            features.append(normalise(h, "l2" if self.p["norm"] == "none" else self.p["norm"]))
+        if self.p["skip_first"] and len(features) > 1:
+            features = features[1:]
+        return torch.cat(features, dim=1)
+
+    def _train_head(self) -> float:
+        x, y = self.x_train, self.y_train
+        if self.batch_size < self.n_train:
+            idx = self._order[max(0, self._cursor - self.batch_size) : self._cursor]
+            x, y = x[idx], y[idx]
+        loss = F.cross_entropy(self.head(self._head_features(x)), y)
+        self.head_optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.head_optimizer.step()
+        return float(loss.item())
+
+    def on_update(self, changes: Mapping[str, Any]) -> None:
+        if "lr" in changes:
+            for optimizer in self.optimizers:
+                for group in optimizer.param_groups:
+                    group["lr"] = self.p["lr"]
+        if "head_lr" in changes:
+            for group in self.head_optimizer.param_groups:
+                group["lr"] = self.p["head_lr"]
+
+    # -- prediction ------------------------------------------------------------
+    @torch.no_grad()
+    def predict(self, images: torch.Tensor) -> torch.Tensor:
+        if self.p["predict"] == "softmax":
+            return self.head(self._head_features(images)).argmax(dim=1)
+        layers = self.trained_layers()
+        per_layer = layer_goodness_by_label(layers, images, self.num_classes, self.p["label_strength"],
+                                            self.p["goodness"])
+        if self.p["skip_first"] and len(layers) > 1:
+            per_layer = per_layer[1:]
+        return per_layer.sum(dim=0).argmax(dim=1)
+
+    # -- for the plots -------------------------------------------------------
+    @torch.no_grad()
+    def snapshot(self) -> dict[str, Any]:
+        x_pos, x_neg = self._probe
+        goodness_pos, goodness_neg = [], []
+        h = torch.cat([x_pos, x_neg])
+        for layer in self.layers:
+            h = layer(h)
+            g = goodness(h, self.p["goodness"]).float().cpu().numpy()
+            goodness_pos.append(g[: len(x_pos)])
+            goodness_neg.append(g[len(x_pos) :])
+        snap = self.base_snapshot()
+        snap.update(
+            goodness_pos=goodness_pos,
+            goodness_neg=goodness_neg,
+            threshold=self.p["threshold"],
+            loss_kind=self.p["loss"],
+            current_layer=self.current_layer + 1,
+            schedule=self.p["schedule"],
+            first_layer_weights=self.weight_images(self.layers[0].linear.weight),
+        )
+        if self._examples is not None:
+            shape = (-1, *self.data.image_shape)
+            pos, pos_labels, neg, neg_labels = (t.detach().float().cpu().numpy() for t in self._examples)
+            snap.update(
+                positive_images=pos.reshape(shape),
+                positive_labels=pos_labels.astype(int).tolist(),
+                negative_images=neg.reshape(shape),
+                negative_labels=neg_labels.astype(int).tolist(),
+            )
+        return snap
+
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        state = {f"layers.{k}": v for k, v in self.layers.state_dict().items()}
+        state.update({f"head.{k}": v for k, v in self.head.state_dict().items()})
+        return state
+
+    def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
+        self.layers.load_state_dict({k[7:]: v for k, v in state.items() if k.startswith("layers.")})
+        self.head.load_state_dict({k[5:]: v for k, v in state.items() if k.startswith("head.")})
