@@ -10,8 +10,9 @@ runner calls: `step()` (one small unit of work, returning scalar metrics),
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar
 
 import numpy as np
 import torch

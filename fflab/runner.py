@@ -16,11 +16,10 @@ import time
 import traceback
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Callable
-
-import torch
+from typing import Any
 
 from fflab.experiment import Experiment, get_experiment, resolve_device
 from fflab.params import ParamError
@@ -101,7 +100,7 @@ class Run:
         scheduler: Scheduler | None = None,
         idle_timeout_s: float | None = None,
         experiment_cls: type[Experiment] | None = None,
-        on_end: list[Callable[["Run"], None]] | None = None,
+        on_end: list[Callable[[Run], None]] | None = None,
     ):
         self.id = uuid.uuid4().hex[:10]
         self.spec = spec
@@ -117,20 +116,21 @@ class Run:
         self.traceback: str | None = None
         self.final_metrics: dict[str, float] = {}
         self.snapshot: dict[str, Any] = {}
-        self.notes: list[str] = []
+        self._notes: list[str] = []
+        self._last_snapshot = 0.0
         self.experiment: Experiment | None = None
         self.delay_s = 0.0
         self.created_at = time.time()
         self.elapsed_s = 0.0
         self.last_seen = time.monotonic()
-        self._commands: "queue.Queue[_Command]" = queue.Queue()
+        self._commands: queue.Queue[_Command] = queue.Queue()
         self._thread = threading.Thread(target=self._main, name=f"fflab-run-{self.id}", daemon=True)
         self._paused = False
         self._holding_slot = False
         self._finished = threading.Event()
 
     # -- commands from any thread ------------------------------------------------
-    def start(self) -> "Run":
+    def start(self) -> Run:
         self._thread.start()
         return self
 
@@ -178,6 +178,11 @@ class Run:
         return self.scheduler.position(self.id)
 
     @property
+    def notes(self) -> list[str]:
+        """What the run wants its reader to know (a dataset fallback, a failed save)."""
+        return (list(self.experiment.notes) if self.experiment is not None else []) + self._notes
+
+    @property
     def progress(self) -> float:
         exp = self.experiment
         if exp is None or exp.total_steps <= 0:
@@ -196,9 +201,7 @@ class Run:
     def _main(self) -> None:
         try:
             self._set(Status.QUEUED, "preparing")
-            with torch.inference_mode(False):
-                self.experiment = self.experiment_cls(dict(self.spec.params), seed=self.spec.seed, device=self.device)
-            self.notes.extend(self.experiment.notes)
+            self.experiment = self.experiment_cls(dict(self.spec.params), seed=self.spec.seed, device=self.device)
             self._set(Status.QUEUED, "")
             self._take_snapshot(force=True)
             self._loop()
@@ -212,7 +215,7 @@ class Run:
                 try:
                     callback(self)
                 except Exception as exc:
-                    self.notes.append(f"after the run, {getattr(callback, '__name__', 'a callback')} failed: {exc}")
+                    self._notes.append(f"after the run, {getattr(callback, '__name__', 'a callback')} failed: {exc}")
             self._finished.set()
 
     def _loop(self) -> None:
@@ -234,12 +237,12 @@ class Run:
             if not self._paused:
                 self._set(Status.RUNNING, "")
             began = time.perf_counter()
-            metrics = exp.step()
+            metrics = {name: float(value) for name, value in exp.step().items()}
             exp.steps_done += 1
             self.elapsed_s += time.perf_counter() - began
             record = {"step": float(exp.steps_done), "elapsed_s": self.elapsed_s, **metrics}
             self.log.append(record)
-            bad = [k for k, v in metrics.items() if isinstance(v, float) and not math.isfinite(v)]
+            bad = [k for k, v in metrics.items() if not math.isfinite(v)]
             if bad:
                 self._take_snapshot(force=True)
                 self._set(Status.DIVERGED, f"{bad[0]} became {metrics[bad[0]]} at step {exp.steps_done}")
@@ -250,6 +253,7 @@ class Run:
                 return
             if self._paused:
                 self._release_slot()
+                self._set(Status.PAUSED, "")
             elif self.delay_s > 0:
                 self._drain_commands(block=True, timeout=self.delay_s)
                 if self.status.terminal:
@@ -286,7 +290,8 @@ class Run:
                 return single_step
 
     def _acquire_slot(self) -> bool:
-        self._set(Status.QUEUED, "")
+        if not self._paused:
+            self._set(Status.QUEUED, "")
 
         def should_give_up() -> bool:
             return not self._commands.empty() or self._idle()
@@ -315,7 +320,7 @@ class Run:
 
     def _take_snapshot(self, force: bool = False) -> None:
         now = time.monotonic()
-        if not force and now - getattr(self, "_last_snapshot", 0.0) < self.SNAPSHOT_INTERVAL_S:
+        if not force and now - self._last_snapshot < self.SNAPSHOT_INTERVAL_S:
             return
         self._last_snapshot = now
         if self.experiment is not None:
@@ -332,17 +337,25 @@ def run_to_end(
     on_progress: Callable[[Run], None] | None = None,
     scheduler: Scheduler | None = None,
     on_end: list[Callable[[Run], None]] | None = None,
+    experiment_cls: type[Experiment] | None = None,
 ) -> Run:
     """Start a run and wait for it (the CLI's and the tests' way); stop it after `max_seconds`."""
-    run = Run(spec, scheduler=scheduler or Scheduler(1), on_end=on_end).start()
-    began = time.monotonic()
-    while not run.wait(0.2):
-        if on_progress is not None:
-            on_progress(run)
-        if max_seconds is not None and time.monotonic() - began > max_seconds and not run.status.terminal:
-            run.stop()
-            run.wait()
-            break
+    run = Run(spec, scheduler=scheduler or Scheduler(1), on_end=on_end, experiment_cls=experiment_cls).start()
+    began: float | None = None
+    try:
+        while not run.wait(0.2):
+            if on_progress is not None:
+                on_progress(run)
+            if began is None and run.experiment is not None:
+                began = time.monotonic()  # the budget counts training, not loading the data
+            if max_seconds is not None and began is not None and time.monotonic() - began > max_seconds:
+                run.stop()
+                run.wait()
+                break
+    except KeyboardInterrupt:
+        run.stop()
+        run.wait()
+        raise
     if on_progress is not None:
         on_progress(run)
     return run

@@ -20,7 +20,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -159,7 +159,7 @@ class RunStore:
             float(created_at if created_at is not None else now),
             float(finished_at if finished_at is not None else now),
             float(elapsed_s),
-            _dumps({k: _number(v) for k, v in (metrics or {}).items()}),
+            _dumps(dict(metrics or {})),
             _dumps([str(n) for n in (notes or [])]),
             len(records),
             _dumps(_history_to_columns(records)),
@@ -233,11 +233,14 @@ class RunStore:
 
 # -- runs from the runner ---------------------------------------------------
 def save_run(run: Run, store: RunStore | None = None) -> int | None:
-    """Store a finished or stopped run; returns its id, or None for any other status."""
-    if run.status.value not in SAVED_STATUSES:
+    """Store a finished or stopped run; returns its id, or None when there is nothing to keep.
+
+    Runs that failed or diverged, and runs stopped before their first step, are not stored.
+    """
+    if run.status.value not in SAVED_STATUSES or run.experiment is None or run.experiment.steps_done == 0:
         return None
     store = store or RunStore()
-    weights = run.experiment.state_dict() if run.experiment is not None else {}
+    weights = run.experiment.state_dict()
     return store.save(
         experiment=run.spec.experiment,
         preset=run.spec.preset,
@@ -270,7 +273,7 @@ class StoreOnEnd:
             self.saved[run.id] = stored_id
 
 
-def store_on_end(store: RunStore | None = None) -> Callable[[Run], None]:
+def store_on_end(store: RunStore | None = None) -> StoreOnEnd:
     """A callback for `Run(on_end=[...])` that saves finished and stopped runs."""
     return StoreOnEnd(store)
 
@@ -295,19 +298,10 @@ def _dumps(value: Any) -> str:
 
 
 def _json_default(value: Any) -> Any:
-    if isinstance(value, (np.generic, torch.Tensor)) and np.size(value) == 1:
-        return value.item()
-    if isinstance(value, (np.ndarray, torch.Tensor)):
+    """numpy and torch numbers (and arrays) as plain JSON numbers (and lists)."""
+    if isinstance(value, (np.generic, np.ndarray, torch.Tensor)):
         return value.tolist()
-    if isinstance(value, (set, frozenset)):
-        return sorted(value)
     raise TypeError(f"{type(value).__name__} cannot be stored as JSON")
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, (np.generic, torch.Tensor)):
-        return value.item()
-    return value
 
 
 def _tuples(value: Any) -> Any:
@@ -320,31 +314,27 @@ def _history_to_columns(records: Sequence[Mapping[str, float]]) -> dict[str, Any
     columns: dict[str, None] = {}
     for record in records:
         columns.update(dict.fromkeys(record))
-    return {"columns": list(columns), "rows": [[_number(record.get(key)) for key in columns] for record in records]}
+    return {"columns": list(columns), "rows": [[record.get(key) for key in columns] for record in records]}
 
 
 def _history_from_columns(encoded: Mapping[str, Any]) -> list[dict[str, float]]:
     columns = encoded["columns"]
-    return [{key: value for key, value in zip(columns, row) if value is not None} for row in encoded["rows"]]
+    return [
+        {key: value for key, value in zip(columns, row, strict=True) if value is not None} for row in encoded["rows"]
+    ]
 
 
 def _summary(row: Sequence[Any]) -> RunSummary:
-    (run_id, experiment, preset, params, seed, device, status, created_at, finished_at,
-     elapsed_s, metrics, notes, n_records, has_weights) = row  # fmt: skip
+    run_id, experiment, preset, params_json, *middle, metrics, notes, n_records, has_weights = row
+    params = {k: _tuples(v) for k, v in json.loads(params_json).items()}
     return RunSummary(
-        id=run_id,
-        experiment=experiment,
-        preset=preset,
-        params={k: _tuples(v) for k, v in json.loads(params).items()},
-        seed=seed,
-        device=device,
-        status=status,
-        created_at=created_at,
-        finished_at=finished_at,
-        elapsed_s=elapsed_s,
-        metrics=json.loads(metrics),
-        notes=json.loads(notes),
-        n_records=n_records,
-        has_weights=bool(has_weights),
+        run_id,
+        experiment,
+        preset,
+        params,
+        *middle,
+        json.loads(metrics),
+        json.loads(notes),
+        n_records,
+        bool(has_weights),
     )
-

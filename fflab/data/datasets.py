@@ -24,7 +24,12 @@ from fflab.data.sources import IDX_FILES, SOURCES, IdxSource
 
 DATASETS = ("digits", "mnist", "fashion_mnist")
 DIGITS_STATUS = "ships with scikit-learn (1437 train / 360 test, 8x8)"
-_LOAD_LOCK = threading.RLock()  # one load of a real dataset at a time (no double downloads)
+# One load of a real dataset at a time (no double downloads or double parsing).
+_LOAD_LOCK = threading.RLock()
+# (dataset, MD5s, files' paths, sizes and mtimes) -> (x_train, y_train, x_test, y_test,
+# image_shape). Every Dataset returned for a key shares these tensors: callers must not
+# modify them in place (copy first, or .to(device), which copies).
+_TENSORS: dict[tuple, tuple] = {}
 
 
 @dataclass
@@ -71,12 +76,19 @@ def load_digits() -> Dataset:
 def _normalize(name: str) -> str:
     key = name.strip().lower().replace("-", "_")
     if key not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+        raise ValueError(
+            f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}"
+        )
     return key
 
 
-def _check_pair(images: np.ndarray, labels: np.ndarray, images_path: Path, labels_path: Path,
-                num_classes: int) -> None:
+def _check_pair(
+    images: np.ndarray,
+    labels: np.ndarray,
+    images_path: Path,
+    labels_path: Path,
+    num_classes: int,
+) -> None:
     if images.ndim != 3 or images.dtype != np.uint8:
         raise DatasetError(
             f"{images_path}: expected uint8 images of 3 dimensions, got {images.dtype} "
@@ -92,13 +104,22 @@ def _check_pair(images: np.ndarray, labels: np.ndarray, images_path: Path, label
             f"{labels_path}: {len(labels)} labels but {images_path} has {len(images)} images"
         )
     if len(labels) and int(labels.max()) >= num_classes:
-        raise DatasetError(f"{labels_path}: label {int(labels.max())} is not below {num_classes}")
+        raise DatasetError(
+            f"{labels_path}: label {int(labels.max())} is not below {num_classes}"
+        )
 
 
-def _to_tensors(images: np.ndarray, labels: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-    x = torch.from_numpy(images.reshape(len(images), -1)).to(torch.float32).div_(255.0)
-    y = torch.from_numpy(labels).to(torch.int64)  # .to copies: the cached arrays stay untouched
-    return x, y
+def _to_tensors(
+    images: np.ndarray, labels: np.ndarray
+) -> tuple[torch.Tensor, torch.Tensor]:
+    x = images.reshape(len(images), -1).astype(np.float32)
+    x *= np.float32(1.0 / 255.0)
+    return torch.from_numpy(x), torch.from_numpy(labels.astype(np.int64))
+
+
+def _file_key(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return str(path.resolve()), stat.st_size, stat.st_mtime_ns
 
 
 def load_idx_dataset(
@@ -112,38 +133,70 @@ def load_idx_dataset(
     Raises DatasetError naming the file and the fault when it cannot.
     """
     with _LOAD_LOCK:
-        found = _sources.find_files(source, _sources.search_dirs(data_dir))
+        dirs = _sources.search_dirs(data_dir)
+        found = _sources.find_files(source, dirs)
         missing = [file for file, path in found.items() if path is None]
         if missing:
             target = _sources.download_dir(data_dir) / source.folder
             if not download or _sources.offline():
                 why = "downloads are off" if not download else "FFLAB_OFFLINE is set"
-                raise DatasetError(f"{', '.join(missing)} not found in {target} and {why}")
+                looked = " or ".join(str(d / source.folder) for d in dirs)
+                raise DatasetError(f"{', '.join(missing)} not in {looked}, and {why}")
             dests = {file: target / file for file in missing}
-            _download.fetch_files(source.name, dests, source.md5, source.mirrors, progress)
+            _download.fetch_files(
+                source.name, dests, source.md5, source.mirrors, progress
+            )
             found.update(dests)
         paths = {file: Path(str(path)) for file, path in found.items()}
-        arrays = {file: _idx.read_idx_gz(paths[file], source.md5[file]) for file in IDX_FILES}
+        try:
+            key = (
+                source.name,
+                tuple(source.md5[f] for f in IDX_FILES),
+                tuple(_file_key(paths[f]) for f in IDX_FILES),
+            )
+        except OSError as exc:
+            raise DatasetError(
+                f"{exc.filename}: cannot read ({exc.strerror or exc})"
+            ) from exc
+        if key not in _TENSORS:
+            _TENSORS[key] = _decode(source, paths)
+    x_train, y_train, x_test, y_test, shape = _TENSORS[key]
+    return Dataset(
+        source.name, x_train, y_train, x_test, y_test, shape, source.class_names
+    )
+
+
+def _decode(source: IdxSource, paths: dict[str, Path]) -> tuple:
+    """Read, check and convert the four files (MD5 first) into tensors."""
+    arrays = {
+        file: _idx.read_idx_gz(paths[file], source.md5[file]) for file in IDX_FILES
+    }
     splits = []
     for images_file, labels_file in (
         (_sources.TRAIN_IMAGES, _sources.TRAIN_LABELS),
         (_sources.TEST_IMAGES, _sources.TEST_LABELS),
     ):
         images, labels = arrays[images_file], arrays[labels_file]
-        _check_pair(images, labels, paths[images_file], paths[labels_file],
-                    len(source.class_names))
+        _check_pair(
+            images,
+            labels,
+            paths[images_file],
+            paths[labels_file],
+            len(source.class_names),
+        )
         splits.append(_to_tensors(images, labels))
     (x_train, y_train), (x_test, y_test) = splits
     if x_test.shape[1] != x_train.shape[1]:
-        raise DatasetError(f"{paths[_sources.TEST_IMAGES]}: image size differs from training set")
+        raise DatasetError(
+            f"{paths[_sources.TEST_IMAGES]}: image size differs from training set"
+        )
     height, width = arrays[_sources.TRAIN_IMAGES].shape[1:]
-    return Dataset(
-        source.name, x_train, y_train, x_test, y_test, (height, width), source.class_names
-    )
+    return x_train, y_train, x_test, y_test, (int(height), int(width))
 
 
-def fallback_note(source: IdxSource, reason: str, data_dir: str | os.PathLike[str] | None = None
-                  ) -> str:
+def fallback_note(
+    source: IdxSource, reason: str, data_dir: str | os.PathLike[str] | None = None
+) -> str:
     """The sentence a page shows when digits stand in for ``source``."""
     where = _sources.data_dir(data_dir) / source.folder
     return (
@@ -194,13 +247,19 @@ def _status(source: IdxSource, data_dir: str | os.PathLike[str] | None) -> str:
     missing = [file for file, path in found.items() if path is None]
     head = "missing" if not present else f"incomplete (missing {', '.join(missing)})"
     if _sources.offline():
-        return (f"{head}: FFLAB_OFFLINE is set; put the four IDX files in {where} "
-                f"or set {_sources.ENV_DATA}")
-    return (f"{head}: will download into {target} when online, or put the four IDX files "
-            f"in {where} or set {_sources.ENV_DATA}")
+        return (
+            f"{head}: FFLAB_OFFLINE is set; put the four IDX files in {where} "
+            f"or set {_sources.ENV_DATA}"
+        )
+    return (
+        f"{head}: will download into {target} when online, or put the four IDX files "
+        f"in {where} or set {_sources.ENV_DATA}"
+    )
 
 
-def available_datasets(data_dir: str | os.PathLike[str] | None = None) -> dict[str, str]:
+def available_datasets(
+    data_dir: str | os.PathLike[str] | None = None,
+) -> dict[str, str]:
     """For each dataset name, a one-line status for the page (presence only, no checksums)."""
     statuses = {"digits": DIGITS_STATUS}
     for key in DATASETS[1:]:
@@ -210,5 +269,7 @@ def available_datasets(data_dir: str | os.PathLike[str] | None = None) -> dict[s
 
 def clear_cache() -> None:
     """Forget parsed files and remembered download failures."""
+    with _LOAD_LOCK:
+        _TENSORS.clear()
     _idx.clear_cache()
     _download.forget_failures()

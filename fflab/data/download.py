@@ -28,7 +28,9 @@ Progress = Callable[[int, int | None, str], None]
 
 TIMEOUT_S = 10.0
 CHUNK = 1 << 16
-MAX_BYTES = 64 << 20  # no IDX file we fetch is near this; a guard against runaway bodies
+MAX_BYTES = (
+    64 << 20
+)  # no IDX file we fetch is near this; a guard against runaway bodies
 FAILURE_MEMORY_S = 300.0
 
 _failures: dict[str, tuple[float, str]] = {}  # key -> (monotonic time, reason)
@@ -61,36 +63,56 @@ def urlopen(url: str, timeout: float) -> IO[bytes]:
     return urllib.request.urlopen(request, timeout=timeout)
 
 
-def _fetch_one(url: str, dest: Path, md5: str, progress: Progress | None, timeout: float) -> None:
+def _fetch_one(
+    url: str, dest: Path, md5: str, progress: Progress | None, timeout: float
+) -> None:
     """Fetch ``url`` into ``dest`` if its MD5 matches; raise OSError or DatasetError if not."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    tmp = Path(tmp_name)
-    try:
-        digest = hashlib.md5(usedforsecurity=False)
-        done = 0
-        deadline = time.monotonic() + 30 * timeout
-        with os.fdopen(fd, "wb") as out, urlopen(url, timeout) as response:
-            length = getattr(response, "headers", {}).get("Content-Length")
-            total = int(length) if length and str(length).isdigit() else None
-            if progress is not None:
-                progress(0, total, dest.name)
-            while chunk := response.read(CHUNK):
-                done += len(chunk)
-                if done > MAX_BYTES or time.monotonic() > deadline:
-                    raise DatasetError(f"{url}: download too large or too slow; gave up")
-                digest.update(chunk)
-                out.write(chunk)
-                if progress is not None:
-                    progress(done, total, dest.name)
-        if digest.hexdigest() != md5.lower():
-            raise DatasetError(
-                f"{url}: downloaded {done} bytes with MD5 {digest.hexdigest()}, "
-                f"expected {md5}; not kept"
-            )
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with urlopen(
+        url, timeout
+    ) as response:  # connect first: no folders made when offline
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{dest.name}.", suffix=".part", dir=dest.parent
+        )
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                actual, size = _stream(url, response, out, dest.name, progress, timeout)
+            if actual != md5.lower():
+                raise DatasetError(
+                    f"{url}: downloaded {size} bytes with MD5 {actual}, "
+                    f"expected {md5}; not kept"
+                )
+            os.replace(tmp, dest)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _stream(
+    url: str,
+    response: IO[bytes],
+    out: IO[bytes],
+    name: str,
+    progress: Progress | None,
+    timeout: float,
+) -> tuple[str, int]:
+    """Copy ``response`` into ``out``; return the MD5 and byte count of what came."""
+    length = getattr(response, "headers", {}).get("Content-Length")
+    total = int(length) if length and str(length).isdigit() else None
+    digest = hashlib.md5(usedforsecurity=False)
+    done = 0
+    deadline = time.monotonic() + 30 * timeout
+    if progress is not None:
+        progress(0, total, name)
+    while chunk := response.read(CHUNK):
+        done += len(chunk)
+        if done > MAX_BYTES or time.monotonic() > deadline:
+            raise DatasetError(f"{url}: download too large or too slow; gave up")
+        digest.update(chunk)
+        out.write(chunk)
+        if progress is not None:
+            progress(done, total, name)
+    return digest.hexdigest(), done
 
 
 def fetch_file(
@@ -113,7 +135,10 @@ def fetch_file(
             return dest
         except DatasetError as exc:
             reasons.append(str(exc))
-        except (OSError, ValueError) as exc:  # URLError, HTTPError and timeouts are OSErrors
+        except (
+            OSError,
+            ValueError,
+        ) as exc:  # URLError, HTTPError and timeouts are OSErrors
             reasons.append(f"{url}: {getattr(exc, 'reason', None) or exc}")
     raise DatasetError(f"could not download {file}: " + "; ".join(reasons))
 

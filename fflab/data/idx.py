@@ -48,7 +48,9 @@ def parse_idx(raw: bytes, where: str = "IDX data") -> np.ndarray:
         )
     header = 4 + 4 * ndim
     if len(raw) < header:
-        raise DatasetError(f"{where}: truncated IDX header ({len(raw)} bytes, needs {header})")
+        raise DatasetError(
+            f"{where}: truncated IDX header ({len(raw)} bytes, needs {header})"
+        )
     dims = tuple(int(d) for d in np.frombuffer(raw, dtype=">u4", count=ndim, offset=4))
     dtype = IDX_DTYPES[code]
     expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize

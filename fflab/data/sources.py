@@ -119,7 +119,11 @@ def find_files(source: IdxSource, dirs: list[Path]) -> dict[str, Path | None]:
     found: dict[str, Path | None] = {}
     for file in IDX_FILES:
         found[file] = next(
-            (d / source.folder / file for d in dirs if (d / source.folder / file).is_file()),
+            (
+                d / source.folder / file
+                for d in dirs
+                if (d / source.folder / file).is_file()
+            ),
             None,
         )
     return found

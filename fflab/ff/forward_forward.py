@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -10,7 +11,16 @@ from torch import nn
 
 from fflab.experiment import register
 from fflab.ff.classifier import SHARED_PARAMS, ClassifierExperiment
-from fflab.ff.core import FFLayer, PeerNorm, ff_loss, goodness, layer_goodness_by_label, normalise, overlay_labels, overlay_neutral
+from fflab.ff.core import (
+    FFLayer,
+    PeerNorm,
+    ff_loss,
+    goodness,
+    layer_goodness_by_label,
+    normalise,
+    overlay_labels,
+    overlay_neutral,
+)
 from fflab.ff.negatives import NEGATIVE_STRATEGIES
 from fflab.ff.presets import FF_PRESETS
 from fflab.params import Param, ParamSpec

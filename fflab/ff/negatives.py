@@ -7,8 +7,8 @@ to overlay on them out. The caller overlays the labels.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 

@@ -6,7 +6,7 @@ FF_PRESETS = {
     "digits-quick": Preset(
         "digits-quick",
         {"dataset": "digits", "hidden": (500, 500), "optimizer": "adam", "lr": 0.01, "batch_size": 100,
-         "steps": 600, "eval_every": 50, "threshold": 2.0, "goodness": "mean", "norm": "l2",
+         "steps": 600, "eval_every": 50, "threshold": 2.0, "goodness": "mean", "norm": "rms",
          "negatives": "wrong_label", "schedule": "simultaneous", "predict": "goodness"},
         "The offline default: scikit-learn's 8x8 digits, two layers, all layers on every batch. "
         "Goal: at least 90% test accuracy in under 30 s on a CPU.",
@@ -27,7 +27,7 @@ FF_PRESETS = {
         "784-500-500, 1000 full-batch Adam steps per layer, one layer after the other, random labels as negatives, "
         "prediction by summed goodness. The label is written at the batch's largest pixel value, "
         "(1 − 0.1307)/0.3081 = 2.8215, as in the original. It trains on all 60,000 images where the original "
-        "used a random 50,000. A GPU-scale run (about 1 s per step on 2 CPU cores)",
+        "used a random 50,000. A GPU-scale run (about 1 s per step on 2 CPU cores).",
         source="mpezeshki/pytorch_forward_forward (main.py)",
         published="6.84% MNIST test error",
     ),
@@ -40,7 +40,7 @@ FF_PRESETS = {
          "peer_norm": 0.03, "head_lr": 0.01},
         "784-1000-1000-1000 with peer normalisation, every layer on every batch of 100, SGD with momentum, "
         "a softmax head on the normalised activities of layers 2-3. Goodness is the sum of squares against a "
-        "threshold equal to the width, as in loeweX/Forward-Forward. A GPU-scale run (100 epochs)",
+        "threshold equal to the width, as in loeweX/Forward-Forward. A GPU-scale run (100 epochs).",
         source="Hinton (2022), and loeweX/Forward-Forward's reimplementation",
         published="1.36% MNIST test error (paper), 1.45% (loeweX), 1.65% (Hinton's own code)",
     ),

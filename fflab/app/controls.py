@@ -1,0 +1,175 @@
+"""Run controls: Start, Pause, Resume, Step, Stop, Reset, speed, seed, device, backprop baseline.
+
+Every button acts on all of the page's runs (the experiment and, when the
+"backprop baseline" toggle is on, a `bp` run with the shared parameters and
+the same seed). Buttons act through callbacks, so the page drawn after a click
+already shows the new state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+import torch
+
+from fflab.app.engine import Engine
+from fflab.app.url_state import SEED_MAX, SPEEDS, LabState
+from fflab.experiment import get_experiment
+from fflab.params import ParamError
+from fflab.runner import RunSpec, Status
+
+
+def roles(lab: LabState) -> list[str]:
+    return [lab.experiment] + ([lab.baseline_name] if lab.baseline_name else [])
+
+
+def build_specs(lab: LabState) -> dict[str, RunSpec]:
+    """The runs Start makes: the experiment, and the baseline with the shared parameters (raises ParamError)."""
+    specs = {lab.experiment: RunSpec(lab.experiment, dict(lab.values), lab.seed, lab.device, lab.preset)}
+    if lab.baseline and lab.baseline_name:
+        base_cls = get_experiment(lab.baseline_name)
+        shared = {name: value for name, value in lab.values.items() if name in base_cls.params}
+        if lab.bp_lr is not None and "lr" in base_cls.params:
+            shared["lr"] = lab.bp_lr
+        preset = lab.preset if lab.preset in base_cls.presets else None
+        specs[lab.baseline_name] = RunSpec(lab.baseline_name, base_cls.params.resolve(shared), lab.seed,
+                                           lab.device, preset)
+    return specs
+
+
+def apply_live_change(engine: Engine, lab: LabState, name: str, value: Any) -> None:
+    """Send a live parameter change to the page's runs that are still going."""
+    targets = []
+    main = engine.get(lab.experiment)
+    if main is not None and not main.status.terminal:
+        targets.append(main)
+    base = engine.get(lab.baseline_name) if lab.baseline_name else None
+    if base is not None and not base.status.terminal and name in base.experiment_cls.params:
+        if not (name == "lr" and lab.bp_lr is not None):
+            targets.append(base)
+    for run in targets:
+        try:
+            run.set_params(**{name: value})
+        except ParamError as exc:
+            lab.messages.append(("error", str(exc)))
+
+
+# -- button callbacks -----------------------------------------------------------
+def _start(engine: Engine, lab: LabState, then_step: bool = False) -> None:
+    if lab.blockers():
+        return
+    try:
+        specs = build_specs(lab)
+        if lab.baseline_name and lab.baseline_name not in specs:
+            engine.forget([lab.baseline_name])
+        for role, spec in specs.items():
+            engine.start(role, spec, SPEEDS[lab.speed], then_step=then_step)
+    except ParamError as exc:
+        engine.forget(roles(lab))
+        lab.messages.append(("error", str(exc)))
+
+
+def _step(engine: Engine, lab: LabState) -> None:
+    if engine.any_live(roles(lab)):
+        engine.step(roles(lab))
+    else:
+        _start(engine, lab, then_step=True)
+
+
+def _reset(engine: Engine, lab: LabState) -> None:
+    engine.forget(roles(lab))
+
+
+def _set(lab: LabState, attr: str, key: str, clears: str | None = None) -> None:
+    setattr(lab, attr, st.session_state[key])
+    if clears:
+        lab.url_errors.pop(clears, None)
+
+
+def _speed(engine: Engine, lab: LabState, key: str) -> None:
+    _set(lab, "speed", key)
+    engine.set_delay(SPEEDS[lab.speed], roles(lab))
+
+
+def _bp_lr(engine: Engine, lab: LabState, key: str) -> None:
+    _set(lab, "bp_lr", key, clears="bp_lr")
+    base = engine.get(lab.baseline_name) if lab.baseline_name else None
+    if base is not None and not base.status.terminal:
+        value = lab.bp_lr if lab.bp_lr is not None else lab.values.get("lr")
+        if value is not None:
+            try:
+                base.set_params(lr=value)
+            except ParamError as exc:
+                lab.messages.append(("error", str(exc)))
+
+
+def _seed_widget(key: str, value: Any) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+# -- drawing ------------------------------------------------------------------
+def render_controls(engine: Engine, lab: LabState) -> None:
+    page_roles = roles(lab)
+    runs = [run for _, run in engine.items(page_roles)]
+    statuses = {run.status for run in runs}
+    live = any(not status.terminal for status in statuses)
+    blocked = bool(lab.blockers())
+    exp = lab.experiment
+
+    cols = st.columns(6)
+    cols[0].button("Start", key=f"{exp}.start", type="primary", disabled=live or blocked, on_click=_start,
+                   args=(engine, lab), help="Start a new run with these settings (replaces the last one).")
+    cols[1].button("Pause", key=f"{exp}.pause", disabled=not statuses & {Status.RUNNING, Status.QUEUED},
+                   on_click=engine.pause, args=(page_roles,), help="Pause after the current step.")
+    cols[2].button("Resume", key=f"{exp}.resume", disabled=Status.PAUSED not in statuses, on_click=engine.resume,
+                   args=(page_roles,), help="Carry on from where the run paused.")
+    cols[3].button("Step", key=f"{exp}.step", disabled=not live and blocked, on_click=_step, args=(engine, lab),
+                   help="Do one training step, then pause (starts a paused run if none is going).")
+    cols[4].button("Stop", key=f"{exp}.stop", disabled=not live, on_click=engine.stop, args=(page_roles,),
+                   help="End the run; final metrics are computed on the full test set and the run is saved.")
+    cols[5].button("Reset", key=f"{exp}.reset", disabled=not runs, on_click=_reset, args=(engine, lab),
+                   help="Stop and forget the runs, clearing the plots (the settings stay).")
+    if blocked and not live:
+        st.caption("Start is disabled until the problem above is fixed.")
+
+    cols = st.columns([2, 1, 1, 1.3, 1])
+    key = f"{exp}.speed"
+    _seed_widget(key, lab.speed)
+    cols[0].select_slider("speed", options=list(SPEEDS), key=key, on_change=_speed, args=(engine, lab, key),
+                          help="Pause between steps: full 0 s, fast 0.01 s, medium 0.05 s, slow 0.2 s. "
+                               "Slow lets you watch single steps. Can change while running.")
+    key = f"{exp}.seed"
+    _seed_widget(key, lab.seed)
+    cols[1].number_input("seed", min_value=0, max_value=SEED_MAX, step=1, key=key, disabled=live,
+                         on_change=_set, args=(lab, "seed", key, "seed"),
+                         help="Fixes the initial weights, the batches and the negatives: the same seed and "
+                              "parameters give the same curve on the CPU.")
+    key = f"{exp}.device"
+    has_cuda = torch.cuda.is_available()
+    options = ["auto", "cpu", "cuda"] if has_cuda else ["auto", "cpu"]
+    if lab.device not in options:
+        lab.device = "auto"
+    _seed_widget(key, lab.device)
+    auto_means = "cuda" if has_cuda else "cpu"
+    cols[2].selectbox("device", options, key=key, disabled=live, on_change=_set, args=(lab, "device", key),
+                      format_func=lambda d: f"auto ({auto_means})" if d == "auto" else d,
+                      help="Where the run computes. auto: CUDA when present, else the CPU. "
+                           + ("" if has_cuda else "cuda: not offered, because torch sees no CUDA device here."))
+    if not lab.baseline_name:
+        return
+    key = f"{exp}.baseline"
+    _seed_widget(key, lab.baseline)
+    cols[3].toggle("backprop baseline", key=key, disabled=live, on_change=_set, args=(lab, "baseline", key),
+                   help="Also train the same net end to end with backprop (same shared parameters, data and "
+                        "seed), to compare accuracy against samples seen.")
+    if lab.baseline:
+        key = f"{exp}.bp_lr"
+        _seed_widget(key, lab.bp_lr)
+        lr_param = get_experiment(lab.baseline_name).params["lr"]
+        cols[4].number_input("bp lr", min_value=float(lr_param.low), max_value=float(lr_param.high), step=0.0001,
+                             value=None, format="%g", key=key, placeholder="same as lr", on_change=_bp_lr,
+                             args=(engine, lab, key),
+                             help="Learning rate of the backprop baseline; empty uses the same lr as "
+                                  f"{lab.experiment}. Can change while running.")

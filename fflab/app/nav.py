@@ -1,0 +1,63 @@
+"""The lab's pages: the live ones and those still to come (each with a one-line summary)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+
+@dataclass(frozen=True)
+class Entry:
+    title: str
+    slug: str
+    icon: str
+    summary: str
+    path: str | None = None  # None: still to come
+
+    @property
+    def live(self) -> bool:
+        return self.path is not None
+
+
+HOME = Entry("Home", "home", ":material/home:", "What the lab holds.", "pages/home.py")
+ENTRIES = [
+    Entry("Forward-Forward", "forward_forward", ":material/fast_forward:",
+          "Hinton's layer-local learning on digits, MNIST or Fashion-MNIST, beside a backprop baseline.",
+          "pages/forward_forward.py"),
+    Entry("Negative strategies", "negative_strategies", ":material/compare_arrows:",
+          "Wrong labels, hybrid images, random noise: how the choice of negative data shapes what FF learns."),
+    Entry("Fast weights", "fast_weights", ":material/bolt:",
+          "A memory in fast-changing weights: recall after an unknown delay, without backprop through time."),
+    Entry("Chunker", "chunker", ":material/segment:",
+          "History compression: a higher level learns only what the lower one fails to predict."),
+    Entry("Variants & transfer", "variants", ":material/tune:",
+          "SymBa, peer normalisation, softmax heads, and how FF features transfer to new tasks."),
+]
+
+
+def _coming(entry: Entry) -> Callable[[], None]:
+    def render() -> None:
+        st.title(entry.title)
+        st.info(f"Coming soon. {entry.summary}", icon=":material/construction:")
+        st.page_link(page(HOME), label="Back to Home", icon=":material/home:")
+
+    render.__name__ = f"coming_{entry.slug}"
+    return render
+
+
+def page(entry: Entry, default: bool = False) -> st.Page:
+    """The `st.Page` for an entry (pages are identified by their url path, so this may be called again)."""
+    if entry.live:
+        return st.Page(entry.path, title=entry.title, icon=entry.icon, default=default,
+                       url_path=None if default else entry.slug)
+    return st.Page(_coming(entry), title=f"{entry.title} (coming)", icon=entry.icon, url_path=entry.slug)
+
+
+def navigation() -> dict[str, list[st.Page]]:
+    return {
+        "": [page(HOME, default=True)],
+        "Experiments": [page(entry) for entry in ENTRIES if entry.live],
+        "Coming": [page(entry) for entry in ENTRIES if not entry.live],
+    }

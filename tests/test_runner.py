@@ -1,0 +1,135 @@
+import time
+
+import pytest
+
+from fflab.runner import MetricLog, Run, RunSpec, Status, run_to_end
+from fflab.scheduler import Scheduler
+from tests.fakes import Counter
+
+
+def make_run(scheduler=None, idle=None, **params):
+    spec = RunSpec("test-counter", Counter.params.resolve(params), seed=0, device="cpu")
+    return Run(spec, scheduler=scheduler or Scheduler(2), idle_timeout_s=idle, experiment_cls=Counter)
+
+
+def wait_for(predicate, timeout=10.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    raise AssertionError("condition not reached")
+
+
+def test_log_cursor_reads_only_new_records_and_survives_truncation():
+    log = MetricLog(maxlen=3)
+    for i in range(2):
+        log.append({"i": i})
+    records, cursor = log.since(0)
+    assert [r["i"] for r in records] == [0, 1] and cursor == 2
+    for i in range(2, 6):
+        log.append({"i": i})
+    records, cursor = log.since(cursor)
+    assert [r["i"] for r in records] == [3, 4, 5] and cursor == 6
+    assert log.since(cursor) == ([], 6)
+
+
+def test_run_finishes_with_every_step_logged_and_final_metrics():
+    run = make_run(steps=20).start()
+    assert run.wait(10)
+    assert run.status is Status.FINISHED
+    records, _ = run.log.since(0)
+    assert [r["value"] for r in records] == [float(i) for i in range(1, 21)]
+    assert run.final_metrics == {"steps_done": 20.0}
+
+
+def test_pause_resume_step_once_and_stop():
+    run = make_run(steps=100000, sleep=0.002).start()
+    wait_for(lambda: len(run.log) > 5)
+    run.pause()
+    wait_for(lambda: run.status is Status.PAUSED)
+    count = len(run.log)
+    time.sleep(0.2)
+    assert len(run.log) == count, "a paused run must not step"
+    run.step_once()
+    wait_for(lambda: len(run.log) == count + 1)
+    time.sleep(0.1)
+    assert len(run.log) == count + 1 and run.status is Status.PAUSED
+    run.resume()
+    wait_for(lambda: len(run.log) > count + 10)
+    assert run.status is Status.RUNNING
+    run.stop()
+    assert run.wait(10)
+    assert run.status is Status.STOPPED
+    assert run.final_metrics["steps_done"] == len(run.log)
+
+
+def test_live_parameter_change_reaches_the_running_experiment():
+    run = make_run(steps=100000, sleep=0.002).start()
+    wait_for(lambda: len(run.log) > 2)
+    run.set_params(rate=7.5)
+    wait_for(lambda: run.log.last()["rate"] == 7.5)
+    with pytest.raises(Exception, match="steps: cannot change while a run is going"):
+        run.set_params(steps=3)
+    with pytest.raises(Exception, match="rate: 50 is out of range"):
+        run.set_params(rate=50.0)
+    run.stop()
+    run.wait(10)
+
+
+def test_exception_marks_the_run_failed_with_message_and_traceback():
+    run = make_run(steps=50, fail_at=7).start()
+    assert run.wait(10)
+    assert run.status is Status.FAILED
+    assert "RuntimeError: boom at step 7" in run.error
+    assert "Traceback" in run.traceback and "boom" in run.traceback
+    assert len(run.log) == 6
+
+
+def test_nan_marks_the_run_diverged_naming_the_metric_and_step():
+    run = make_run(steps=50, nan_at=4).start()
+    assert run.wait(10)
+    assert run.status is Status.DIVERGED
+    assert run.status_note == "value became nan at step 4"
+
+
+def test_bad_params_in_the_experiment_fail_the_run_not_the_caller():
+    spec = RunSpec("ff", {"dataset": "digits"}, seed=0, device="cpu")  # missing keys -> KeyError inside
+    run = Run(spec, scheduler=Scheduler(1)).start()
+    assert run.wait(30)
+    assert run.status is Status.FAILED and "KeyError" in run.error
+
+
+def test_scheduler_queues_runs_beyond_capacity_in_order():
+    scheduler = Scheduler(1)
+    first = make_run(scheduler, steps=100000, sleep=0.002).start()
+    wait_for(lambda: first.status is Status.RUNNING)
+    second = make_run(scheduler, steps=5).start()
+    wait_for(lambda: second.queue_position == 0)
+    assert second.status is Status.QUEUED and "position 1 in the queue" in second.describe_status()
+    assert len(second.log) == 0
+    first.pause()  # a paused run frees its slot
+    assert second.wait(10) and second.status is Status.FINISHED
+    first.stop()
+    first.wait(10)
+    assert scheduler.active == 0
+
+
+def test_unwatched_run_is_paused_and_frees_its_slot():
+    scheduler = Scheduler(1)
+    run = make_run(scheduler, idle=0.3, steps=100000, sleep=0.002).start()
+    wait_for(lambda: run.status is Status.PAUSED, timeout=5)
+    assert "no page has watched" in run.status_note
+    assert scheduler.active == 0
+    run.resume()  # resume counts as being watched
+    wait_for(lambda: run.status is Status.RUNNING)
+    run.stop()
+    run.wait(10)
+
+
+def test_run_to_end_stops_after_max_seconds():
+    spec = RunSpec("test-counter", Counter.params.resolve({"steps": 10**6, "sleep": 0.01}))
+    began = time.monotonic()
+    run = run_to_end(spec, max_seconds=0.5, scheduler=Scheduler(1), experiment_cls=Counter)
+    assert run.status is Status.STOPPED
+    assert time.monotonic() - began < 5
