@@ -3,6 +3,9 @@
 import streamlit as st
 
 from fflab.app.lab import experiment_lab
+from fflab.app.nav import ensure_frame
+
+ensure_frame()
 
 st.title("Forward-Forward")
 st.markdown(

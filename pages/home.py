@@ -4,8 +4,10 @@ import time
 
 import streamlit as st
 
-from fflab.app.nav import ENTRIES, page
+from fflab.app.nav import ENTRIES, ensure_frame, page
 from fflab.data import available_datasets
+
+ensure_frame()
 
 st.title("fflab")
 st.markdown(

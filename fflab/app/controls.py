@@ -63,8 +63,9 @@ def _start(engine: Engine, lab: LabState, then_step: bool = False) -> None:
         specs = build_specs(lab)
         if lab.baseline_name and lab.baseline_name not in specs:
             engine.forget([lab.baseline_name])
-        for role, spec in specs.items():
-            engine.start(role, spec, SPEEDS[lab.speed], then_step=then_step)
+        for role, spec in specs.items():  # the page's own run first; the baseline takes the next slot
+            after = lab.experiment if role != lab.experiment else None
+            engine.start(role, spec, SPEEDS[lab.speed], then_step=then_step, after=after)
     except ParamError as exc:
         engine.forget(roles(lab))
         lab.messages.append(("error", str(exc)))
@@ -134,7 +135,7 @@ def render_controls(engine: Engine, lab: LabState) -> None:
     if blocked and not live:
         st.caption("Start is disabled until the problem above is fixed.")
 
-    cols = st.columns([2, 1, 1, 1.3, 1])
+    cols = st.columns([2, 1, 1, 1.2, 1.2])
     key = f"{exp}.speed"
     _seed_widget(key, lab.speed)
     cols[0].select_slider("speed", options=list(SPEEDS), key=key, on_change=_speed, args=(engine, lab, key),

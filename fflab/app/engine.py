@@ -54,28 +54,71 @@ class Engine:
 
     def __init__(self) -> None:
         self.runs: dict[str, Run] = {}
+        self.follows: dict[str, str] = {}  # role -> the role whose run gets the slot first (a baseline's page run)
+        self.pending: dict[str, str] = {}  # role -> "start" or "resume", deferred until its leader has a slot
+        self.store_problem: str | None = None  # why ended runs are not being saved, if they are not
         self.poll_until = 0.0  # keep the live view refreshing briefly after a command
         self._lock = threading.Lock()
         _ENGINES.add(self)
 
     # -- runs ------------------------------------------------------------
-    def start(self, role: str, spec: RunSpec, delay_s: float = 0.0, then_step: bool = False) -> Run:
-        """Replace the run in `role` by a new one and start it (raises ParamError for a bad device)."""
-        callbacks, problem = _store_callbacks()
+    def start(
+        self, role: str, spec: RunSpec, delay_s: float = 0.0, then_step: bool = False, after: str | None = None
+    ) -> Run:
+        """Replace the run in `role` by a new one and start it (raises ParamError for a bad device).
+
+        With `after`, this run follows the run in that role: its thread starts, and later its
+        resumes happen, only once the leader has left the queue, so a page's own run gets the
+        first free slot and its baseline the next.
+        """
+        callbacks, self.store_problem = _store_callbacks()
         run = Run(spec, scheduler=default_scheduler(), idle_timeout_s=idle_timeout_s(), on_end=callbacks)
-        if problem:
-            run.notes.append(problem)
         run.set_delay(delay_s)
         with self._lock:
             old = self.runs.get(role)
             self.runs[role] = run
-        if old is not None and not old.status.terminal:
+            old_never_started = self.pending.pop(role, None) == "start"
+            if after:
+                self.follows[role] = after
+            else:
+                self.follows.pop(role, None)
+        if old is not None and not old.status.terminal and not old_never_started:
             old.stop()
         if then_step:
             run.step_once()  # queued before the thread starts: one step, then paused
-        run.start()
+        if self._leader_queued(role):
+            self.pending[role] = "start"
+            run.status_note = f"starts when {self._leader_title(role)} has a slot"
+        else:
+            run.start()
         self.poke()
         return run
+
+    def _leader_queued(self, role: str) -> bool:
+        leader = self.runs.get(self.follows.get(role, ""))
+        return leader is not None and leader.status is Status.QUEUED
+
+    def _leader_title(self, role: str) -> str:
+        leader = self.runs[self.follows[role]]
+        return leader.experiment_cls.title or self.follows[role]
+
+    def start_pending(self) -> None:
+        """Do the deferred starts and resumes whose leader has left the queue (called on every poll)."""
+        for role in list(self.pending):
+            if not self._leader_queued(role):
+                self._do_pending(role)
+
+    def _do_pending(self, role: str) -> None:
+        with self._lock:
+            action = self.pending.pop(role, None)
+            run = self.runs.get(role)
+        if action is None or run is None:
+            return
+        run.status_note = ""
+        if action == "start":
+            run.start()
+        else:
+            run.resume()
 
     def get(self, role: str) -> Run | None:
         return self.runs.get(role)
@@ -103,28 +146,48 @@ class Engine:
         self.poll_until = max(self.poll_until, time.monotonic() + seconds)
 
     def touch(self, roles: Iterable[str] | None = None) -> None:
+        self.start_pending()
         for _, run in self.items(roles):
             run.touch()
 
     # -- commands on every run (of the given roles) ----------------------
+    def _ordered(self, roles: Iterable[str] | None, followers_first: bool) -> list[tuple[str, Run]]:
+        pairs = [(role, run) for role, run in self.items(roles) if not run.status.terminal]
+        return sorted(pairs, key=lambda pair: (pair[0] in self.follows) != followers_first)
+
     def pause(self, roles: Iterable[str] | None = None) -> None:
-        for run in self.live_runs(roles):
+        for role, run in self._ordered(roles, followers_first=True):
+            if self.pending.get(role) == "resume":
+                self.pending.pop(role, None)
             run.pause()
         self.poke()
 
     def resume(self, roles: Iterable[str] | None = None) -> None:
-        for run in self.live_runs(roles):
+        for role, run in self._ordered(roles, followers_first=False):
+            if role in self.follows and self.pending.get(role) != "start":
+                leader = self.runs.get(self.follows[role])
+                if leader is not None and leader.status in (Status.QUEUED, Status.PAUSED) and leader is not run:
+                    self.pending[role] = "resume"
+                    run.status_note = f"resumes when {self._leader_title(role)} has a slot"
+                    continue
             run.resume()
         self.poke()
 
     def step(self, roles: Iterable[str] | None = None) -> None:
-        for run in self.live_runs(roles):
+        for role, run in self._ordered(roles, followers_first=True):
+            if self.pending.get(role) == "resume":
+                self.pending.pop(role, None)
+                run.status_note = ""
             run.step_once()
         self.poke()
 
     def stop(self, roles: Iterable[str] | None = None) -> None:
-        for run in self.live_runs(roles):
+        for role, run in self._ordered(roles, followers_first=True):
             run.stop()
+            if self.pending.get(role) == "start":
+                self._do_pending(role)  # a run still waiting to start must start to end
+            else:
+                self.pending.pop(role, None)
         self.poke(5.0)  # final metrics take a moment
 
     def set_delay(self, seconds: float, roles: Iterable[str] | None = None) -> None:
@@ -137,13 +200,13 @@ class Engine:
         with self._lock:
             for role in list(self.runs) if roles is None else list(roles):
                 self.runs.pop(role, None)
+                self.pending.pop(role, None)
+                self.follows.pop(role, None)
 
     def close(self, wait_s: float = 0.0) -> None:
         """Stop every run (the session is going away)."""
+        self.stop()
         runs = [run for _, run in self.items()]
-        for run in runs:
-            if not run.status.terminal:
-                run.stop()
         for run in runs:
             if wait_s > 0:
                 run.wait(wait_s)

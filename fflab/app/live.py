@@ -71,6 +71,8 @@ def _live_view(engine: Engine, lab: LabState, polling: bool) -> None:
         st.info("No run yet. Choose a preset and parameters in the sidebar, then press **Start**.")
         return
     records = {role: records_of(run) for role, run in runs.items()}
+    if engine.store_problem:
+        st.warning(engine.store_problem.capitalize())
     for role, run in runs.items():
         _status(role, run, lab)
     main = runs.get(lab.experiment)
@@ -92,9 +94,11 @@ def _status(role: str, run: Run, lab: LabState) -> None:
                        + (f" (lr was {lr:g})" if isinstance(lr, float) else "") + " and start again.")
         else:
             text = f":{BADGES[run.status]}-badge[{run.status.value}] **{title}**"
-            detail = run.describe_status().removeprefix(run.status.value).lstrip(": ")
-            if detail:
-                text += f": {detail}"
+            position = run.queue_position if run.status is Status.QUEUED else None
+            details = [f"position {position + 1} in the queue"] if position is not None else []
+            details += [run.status_note] if run.status_note else []
+            if details:
+                text += " · " + "; ".join(details)
             if run.status is Status.FINISHED and run.final_metrics:
                 text += f" · final test accuracy {_pct(run.final_metrics.get('test_accuracy'))} on the full test set"
             st.markdown(text)

@@ -61,3 +61,19 @@ def navigation() -> dict[str, list[st.Page]]:
         "Experiments": [page(entry) for entry in ENTRIES if entry.live],
         "Coming": [page(entry) for entry in ENTRIES if not entry.live],
     }
+
+
+def ensure_frame() -> None:
+    """Make sure a page runs inside app.py's `st.navigation`, even on a fresh server.
+
+    Until some session has run `st.navigation`, Streamlit treats a `pages/` folder beside the
+    entry point as an old-style multipage app: a link straight to /forward_forward then runs
+    the page alone (wrong sidebar, no frame). Switch that mode off and rerun through app.py.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a Streamlit without it has no such mode either
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -16,7 +16,7 @@ from fflab.params import ParamSpec
 BP_PRESETS = {
     "digits-quick": Preset("digits-quick", {"dataset": "digits", "lr": 0.001, "steps": 600, "eval_every": 50},
                            "Backprop on the offline digits, matching ff's digits-quick budget."),
-    "quick": Preset("quick", {"dataset": "mnist", "lr": 0.001, "epochs": 3.0, "eval_every": 200},
+    "quick": Preset("quick", {"dataset": "mnist", "lr": 0.001, "lr_decay": "linear", "epochs": 8.0, "eval_every": 600},
                     "Backprop on MNIST, matching ff's quick budget."),
 }
 
@@ -46,6 +46,7 @@ class Backprop(ClassifierExperiment):
     def step(self) -> dict[str, float]:
         x, y = self.next_batch()
         loss = F.cross_entropy(self.net(x), y)
+        self.set_learning_rate(self.optimizer, self.total_steps)
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer.step()
@@ -56,8 +57,7 @@ class Backprop(ClassifierExperiment):
 
     def on_update(self, changes: Mapping[str, Any]) -> None:
         if "lr" in changes:
-            for group in self.optimizer.param_groups:
-                group["lr"] = self.p["lr"]
+            self.set_learning_rate(self.optimizer, self.total_steps)
 
     @torch.no_grad()
     def predict(self, images: torch.Tensor) -> torch.Tensor:

@@ -26,6 +26,8 @@ SHARED_PARAMS = [
           "mean and divides by the standard deviation.", choices=("unit", "standardize")),
     Param("optimizer", "choice", "adam", "The optimiser of every layer.", choices=("adam", "sgd")),
     Param("lr", "float", 0.01, "Learning rate.", low=1e-6, high=1.0, log=True, live=True),
+    Param("lr_decay", "choice", "none", "`linear` lowers the learning rate steadily to 0 by the end of training "
+          "(of each layer's phase, when layers train one after another).", choices=("none", "linear")),
     Param("momentum", "float", 0.9, "SGD momentum (ignored by Adam).", low=0.0, high=0.999),
     Param("weight_decay", "float", 0.0, "L2 weight decay.", low=0.0, high=0.1),
     Param("batch_size", "int", 100, "Samples per step; 0 trains on the full training set every step.", low=0,
@@ -94,6 +96,14 @@ class ClassifierExperiment(Experiment):
             return torch.optim.SGD(parameters, lr=self.p["lr"], momentum=self.p["momentum"],
                                    weight_decay=self.p["weight_decay"])
         return torch.optim.Adam(parameters, lr=self.p["lr"], weight_decay=self.p["weight_decay"])
+
+    def set_learning_rate(self, optimizer: torch.optim.Optimizer, phase_steps: int) -> None:
+        """The live `lr`, scaled down linearly over the phase when `lr_decay` is linear."""
+        factor = 1.0
+        if self.p["lr_decay"] == "linear":
+            factor = max(0.0, 1.0 - (self.steps_done % phase_steps) / phase_steps)
+        for group in optimizer.param_groups:
+            group["lr"] = self.p["lr"] * factor
 
     # -- scoring -------------------------------------------------------------
     def predict(self, images: torch.Tensor) -> torch.Tensor:

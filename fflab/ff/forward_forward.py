@@ -146,6 +146,7 @@ class ForwardForward(ClassifierExperiment):
             total = total + loss
             stats.update(self._layer_stats(i, loss, g_pos, g_neg))
         optimizer = self.optimizers[0]
+        self.set_learning_rate(optimizer, self.total_steps)
         optimizer.zero_grad(set_to_none=True)
         total.backward()
         optimizer.step()
@@ -156,6 +157,7 @@ class ForwardForward(ClassifierExperiment):
         h_pos, h_neg = self._greedy_inputs(index)
         loss, g_pos, g_neg, _, _ = self._layer_loss(index, self.layers[index], h_pos, h_neg)
         optimizer = self.optimizers[index]
+        self.set_learning_rate(optimizer, self.steps_per_phase)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
@@ -223,8 +225,7 @@ class ForwardForward(ClassifierExperiment):
     def on_update(self, changes: Mapping[str, Any]) -> None:
         if "lr" in changes:
             for optimizer in self.optimizers:
-                for group in optimizer.param_groups:
-                    group["lr"] = self.p["lr"]
+                self.set_learning_rate(optimizer, self.steps_per_phase)
         if "head_lr" in changes:
             for group in self.head_optimizer.param_groups:
                 group["lr"] = self.p["head_lr"]

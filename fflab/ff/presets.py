@@ -13,10 +13,14 @@ FF_PRESETS = {
     ),
     "quick": Preset(
         "quick",
-        {"dataset": "mnist", "hidden": (500, 500), "optimizer": "adam", "lr": 0.01, "batch_size": 100,
-         "epochs": 3.0, "eval_every": 200, "threshold": 2.0, "goodness": "mean", "norm": "l2",
-         "negatives": "wrong_label", "schedule": "simultaneous", "predict": "goodness"},
-        "The best MNIST test accuracy FF reaches in at most 2 minutes on 2 CPU cores.",
+        {"dataset": "mnist", "hidden": (500, 500), "optimizer": "adam", "lr": 0.003, "lr_decay": "linear",
+         "batch_size": 100, "epochs": 8.0, "eval_every": 600, "goodness": "mean", "loss": "symba",
+         "symba_alpha": 4.0, "norm": "rms", "negatives": "wrong_label", "schedule": "simultaneous",
+         "predict": "goodness"},
+        "The best MNIST test accuracy FF reached in at most 2 minutes on 2 CPU cores: 784-500-500, every layer on "
+        "every batch of 100, the SymBa loss, RMS-normalised layer inputs, Adam with the learning rate decaying "
+        "linearly to 0 over 8 epochs.",
+        source="fflab's own search (the SymBa loss is from Lee & Song 2023)",
     ),
     "mpezeshki": Preset(
         "mpezeshki",
