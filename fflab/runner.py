@@ -126,6 +126,7 @@ class Run:
         self._commands: queue.Queue[_Command] = queue.Queue()
         self._thread = threading.Thread(target=self._main, name=f"fflab-run-{self.id}", daemon=True)
         self._paused = False
+        self._step_requested = False
         self._holding_slot = False
         self._finished = threading.Event()
 
@@ -222,13 +223,15 @@ class Run:
         exp = self.experiment
         assert exp is not None
         while True:
-            single_step = self._drain_commands(block=self._paused)
+            if self._drain_commands(block=self._paused and not self._step_requested):
+                self._step_requested = True
             if self.status.terminal:
                 return
-            if self._paused and not single_step:
+            if self._paused and not self._step_requested:
                 continue
-            if not self._holding_slot and not self._acquire_slot():
-                continue
+            if not self._holding_slot:
+                self._acquire_slot()
+                continue  # read commands that came in while waiting before stepping
             if self._idle():
                 self._paused = True
                 self._release_slot()
@@ -237,6 +240,7 @@ class Run:
             if not self._paused:
                 self._set(Status.RUNNING, "")
             began = time.perf_counter()
+            self._step_requested = False
             metrics = {name: float(value) for name, value in exp.step().items()}
             exp.steps_done += 1
             self.elapsed_s += time.perf_counter() - began

@@ -24,6 +24,19 @@ def roles(lab: LabState) -> list[str]:
     return [lab.experiment] + ([lab.baseline_name] if lab.baseline_name else [])
 
 
+def status_signature(engine: Engine, lab: LabState) -> tuple:
+    """What the buttons depend on; the live view reruns the page when it changes."""
+    return tuple((role, run.id, run.status.value) for role, run in engine.items(roles(lab)))
+
+
+def _drawn_key(lab: LabState) -> str:
+    return f"{lab.experiment}.drawn-statuses"
+
+
+def buttons_stale(engine: Engine, lab: LabState) -> bool:
+    return st.session_state.get(_drawn_key(lab)) != status_signature(engine, lab)
+
+
 def build_specs(lab: LabState) -> dict[str, RunSpec]:
     """The runs Start makes: the experiment, and the baseline with the shared parameters (raises ParamError)."""
     specs = {lab.experiment: RunSpec(lab.experiment, dict(lab.values), lab.seed, lab.device, lab.preset)}
@@ -113,6 +126,7 @@ def _seed_widget(key: str, value: Any) -> None:
 # -- drawing ------------------------------------------------------------------
 def render_controls(engine: Engine, lab: LabState) -> None:
     page_roles = roles(lab)
+    st.session_state[_drawn_key(lab)] = status_signature(engine, lab)
     runs = [run for _, run in engine.items(page_roles)]
     statuses = {run.status for run in runs}
     live = any(not status.terminal for status in statuses)
@@ -135,7 +149,7 @@ def render_controls(engine: Engine, lab: LabState) -> None:
     if blocked and not live:
         st.caption("Start is disabled until the problem above is fixed.")
 
-    cols = st.columns([2, 1, 1, 1.2, 1.2])
+    cols = st.columns([1.8, 1, 1, 1.5, 1.1])
     key = f"{exp}.speed"
     _seed_widget(key, lab.speed)
     cols[0].select_slider("speed", options=list(SPEEDS), key=key, on_change=_speed, args=(engine, lab, key),

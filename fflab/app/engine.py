@@ -104,8 +104,11 @@ class Engine:
 
     def start_pending(self) -> None:
         """Do the deferred starts and resumes whose leader has left the queue (called on every poll)."""
-        for role in list(self.pending):
-            if not self._leader_queued(role):
+        for role, action in list(self.pending.items()):
+            leader = self.runs.get(self.follows.get(role, ""))
+            if leader is None or leader.status.terminal or leader.status is Status.RUNNING:
+                self._do_pending(role)
+            elif action == "start" and leader.status is not Status.QUEUED:  # e.g. paused after a single step
                 self._do_pending(role)
 
     def _do_pending(self, role: str) -> None:

@@ -62,9 +62,9 @@ def _messages(lab: LabState) -> None:
     """URL problems (until fixed or dismissed) and one-off messages from callbacks."""
     while lab.url_warnings:  # shown once
         st.warning(lab.url_warnings.pop(0))
+    spec = get_experiment(lab.experiment).params
     for name, text in lab.url_errors.items():
-        fallback = lab.values.get(name)
-        shown = f"; showing {fallback!r} instead" if fallback is not None and name in _param_names(lab) else ""
+        shown = f"; showing {spec[name].to_text(lab.values[name])} instead" if name in spec else ""
         st.error(f"{text}{shown}. Change it to start.", icon=":material/error:")
     if lab.url_errors:
         st.button("Use the values shown", key=f"{lab.experiment}.accept-url", on_click=_accept_url, args=(lab,),
@@ -76,8 +76,4 @@ def _messages(lab: LabState) -> None:
 
 def _accept_url(lab: LabState) -> None:
     lab.url_errors.clear()
-
-
-def _param_names(lab: LabState) -> set[str]:
-    return set(get_experiment(lab.experiment).params.names())
 

@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from fflab import figures as figs
-from fflab.app.controls import roles
+from fflab.app.controls import buttons_stale, roles
 from fflab.app.engine import Engine
 from fflab.app.url_state import LabState
 from fflab.runner import Run, Status
@@ -63,8 +63,8 @@ def _pct(value: float | None) -> str:
 def _live_view(engine: Engine, lab: LabState, polling: bool) -> None:
     page_roles = roles(lab)
     engine.touch(page_roles)
-    if polling and not engine.needs_polling(page_roles):
-        st.rerun(scope="app")
+    if (polling and not engine.needs_polling(page_roles)) or buttons_stale(engine, lab):
+        st.rerun(scope="app")  # new refresh rate, buttons for the new status, final metrics
     runs = dict(engine.items(page_roles))
     _forget_old_records(engine)
     if not runs:

@@ -33,7 +33,7 @@ def test_first_visit_reads_and_checks_the_query():
     lab = initial_state(FF, {"preset": "quick", "lr": "0.5", "threshold": "-1", "seed": "3"}, "bp")
     assert lab.preset == "quick" and lab.values["dataset"] == "mnist"
     assert lab.values["lr"] == 0.5 and lab.seed == 3
-    assert lab.values["threshold"] == FF.presets["quick"].values["threshold"]
+    assert lab.values["threshold"] == FF.resolve_params("quick")["threshold"]
     assert lab.url_errors["threshold"].startswith("threshold: -1 is out of range")
     assert lab.blockers()
 

@@ -1,0 +1,92 @@
+"""The Forward-Forward page in a real browser: train live, pause, change lr, resume; bad URL input."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from e2e_helpers import save_screenshot, wait_until_idle
+
+pytestmark = pytest.mark.e2e
+
+# digits-quick, with enough steps that the run is still going when we pause it.
+LONG_RUN = "preset=digits-quick&steps=100000&eval_every=25&hidden=200,200"
+
+
+def metric_value(page, label: str) -> str:
+    tile = page.locator("[data-testid='stMetric']", has_text=label).first
+    return tile.locator("[data-testid='stMetricValue']").inner_text()
+
+
+def percent(text: str) -> float | None:
+    match = re.search(r"([\d.]+)%", text)
+    return float(match.group(1)) if match else None
+
+
+def wait_for(predicate, timeout: float = 90.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def status_text(page) -> str:
+    return page.locator(".st-key-status-ff").inner_text()
+
+
+def test_train_pause_change_lr_resume(app_url, page):
+    page.goto(f"{app_url}/forward_forward?{LONG_RUN}")
+    wait_until_idle(page)
+    page.get_by_role("button", name="Start", exact=True).click()
+
+    accuracy = wait_for(lambda: (a := percent(metric_value(page, "Test accuracy"))) and a > 60 and a,
+                        what="live test accuracy above 60% (chance is 10%)")
+    assert accuracy > 60
+    assert "running" in status_text(page)
+
+    page.get_by_role("button", name="Pause", exact=True).click()
+    wait_for(lambda: "paused" in status_text(page), what="status paused")
+    wait_until_idle(page)
+    steps_paused = page.locator(".st-key-status-ff").inner_text()
+    time.sleep(1.0)
+    assert page.locator(".st-key-status-ff").inner_text() == steps_paused, "a paused run must not advance"
+
+    lr_box = page.get_by_label("lr", exact=True)
+    lr_box.fill("0.002")
+    lr_box.press("Enter")
+    # page.url misses history.replaceState; read the address the browser shows
+    wait_for(lambda: "lr=0.002" in page.evaluate("location.href"), timeout=20, what="the new lr in the URL")
+
+    page.get_by_role("button", name="Resume", exact=True).click()
+    wait_for(lambda: "running" in status_text(page), what="status running after resume")
+    wait_for(lambda: status_text(page) != steps_paused, what="steps advancing after resume")
+    page.set_viewport_size({"width": 1400, "height": 2300})  # the charts below the fold too
+    time.sleep(1.5)  # let a few live redraws land before the picture
+    shot = save_screenshot(page, "forward_forward_live.png")
+    assert shot.stat().st_size > 20_000
+
+    page.get_by_role("button", name="Stop", exact=True).click()
+    wait_for(lambda: "stopped" in status_text(page), what="status stopped")
+
+
+def test_out_of_range_url_parameter_is_explained(app_url, page):
+    page.goto(f"{app_url}/forward_forward?lr=5")
+    wait_until_idle(page)
+    alert = page.locator("[data-testid='stAlert']", has_text="lr: 5 is out of range")
+    alert.first.wait_for()
+    assert "allowed: a number from 1e-06 to 1" in alert.first.inner_text()
+    assert page.get_by_role("button", name="Start", exact=True).is_disabled()
+    save_screenshot(page, "forward_forward_bad_url.png")
+
+
+def test_home_page_lists_every_page(app_url, page):
+    page.goto(app_url)
+    wait_until_idle(page)
+    body = page.locator("[data-testid='stMain']").inner_text()
+    for name in ("Forward-Forward", "Negative", "Fast weights", "Chunker"):
+        assert name in body
+    assert "coming" in body.lower()
