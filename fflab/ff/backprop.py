@@ -16,7 +16,7 @@ from fflab.params import ParamSpec
 BP_PRESETS = {
     "digits-quick": Preset("digits-quick", {"dataset": "digits", "lr": 0.001, "steps": 600, "eval_every": 50},
                            "Backprop on the offline digits, matching ff's digits-quick budget."),
-    "quick": Preset("quick", {"dataset": "mnist", "lr": 0.001, "lr_decay": "linear", "epochs": 8.0, "eval_every": 600},
+    "quick": Preset("quick", {"dataset": "mnist", "lr": 0.001, "lr_decay": "linear", "epochs": 24.0, "eval_every": 1200},
                     "Backprop on MNIST, matching ff's quick budget."),
 }
 
