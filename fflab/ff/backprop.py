@@ -34,7 +34,7 @@ class Backprop(ClassifierExperiment):
         super().__init__(params, seed, device)
         widths = [self.data.input_dim, *self.p["hidden"]]
         blocks: list[nn.Module] = []
-        for a, b in zip(widths[:-1], widths[1:]):
+        for a, b in zip(widths[:-1], widths[1:], strict=True):
             blocks += [nn.Linear(a, b), nn.ReLU()]
         self.net = nn.Sequential(*blocks, nn.Linear(widths[-1], self.num_classes)).to(self.device)
         self.optimizer = self.make_optimizer(self.net.parameters())

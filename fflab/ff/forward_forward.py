@@ -69,7 +69,7 @@ class ForwardForward(ClassifierExperiment):
         super().__init__(params, seed, device)
         widths = [self.data.input_dim, *self.p["hidden"]]
         self.layers = nn.ModuleList(
-            FFLayer(a, b, self.p["norm"]) for a, b in zip(widths[:-1], widths[1:])
+            FFLayer(a, b, self.p["norm"]) for a, b in zip(widths[:-1], widths[1:], strict=True)
         ).to(self.device)
         self.head = nn.Linear(sum(self._head_widths()), self.num_classes).to(self.device)
         self.peer = PeerNorm()
@@ -128,7 +128,7 @@ class ForwardForward(ClassifierExperiment):
             stats = self._step_greedy()
         else:
             stats = self._step_simultaneous()
-        metrics = {name: float(v) for name, v in zip(stats.keys(), torch.stack(list(stats.values())).tolist())}
+        metrics = {name: float(v) for name, v in zip(stats.keys(), torch.stack(list(stats.values())).tolist(), strict=True)}
         if self.p["predict"] == "softmax":
             metrics["head_loss"] = self._train_head()
         metrics["samples"] = float(self.samples_seen)

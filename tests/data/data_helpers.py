@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
-import sys
 import urllib.error
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:  # the package is not installed; import it from the tree
-    sys.path.insert(0, str(REPO))
-
 from fflab.data import download, sources
 from fflab.data.idx import encode_idx
+
+REPO = Path(__file__).resolve().parents[2]
 
 FILES = sources.IDX_FILES
 REAL_URLOPEN = download.urlopen  # taken before the autouse fixture replaces it
