@@ -10,7 +10,8 @@ runner calls: `step()` (one small unit of work, returning scalar metrics),
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -136,6 +137,21 @@ def all_experiments() -> dict[str, type[Experiment]]:
 def load_builtin_experiments() -> None:
     """Importing the experiment packages registers them."""
     import fflab.ff  # noqa: F401
+
+
+_reporter = threading.local()
+
+
+def set_status_reporter(report: Callable[[str], None] | None) -> None:
+    """The runner's hook, per thread, for what an experiment is doing before it can step."""
+    _reporter.report = report
+
+
+def report_status(text: str) -> None:
+    """Tell whoever runs this experiment what it is doing (e.g. downloading MNIST, 40%)."""
+    report = getattr(_reporter, "report", None)
+    if report is not None:
+        report(text)
 
 
 def seed_everything(seed: int) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from fflab.experiment import Experiment, get_experiment, resolve_device
+from fflab.experiment import Experiment, get_experiment, resolve_device, set_status_reporter
 from fflab.metric_log import MetricLog
 from fflab.params import ParamError
 from fflab.scheduler import Scheduler, default_scheduler
@@ -168,6 +168,7 @@ class Run:
     def _main(self) -> None:
         try:
             self._set(Status.QUEUED, "preparing")
+            set_status_reporter(lambda text: self._set(self.status, text))
             self.experiment = self.experiment_cls(dict(self.spec.params), seed=self.spec.seed, device=self.device)
             self._set(Status.QUEUED, "")
             self._take_snapshot(force=True)

@@ -50,7 +50,8 @@ if RunStore is None:
     st.caption("The run store is not part of this installation.")
 else:
     try:
-        runs = RunStore().list_runs()
+        store = RunStore()
+        runs = store.list_runs()
     except Exception as exc:
         st.warning(f"Could not read the saved runs: {type(exc).__name__}: {exc}")
         runs = []
@@ -73,3 +74,10 @@ else:
             rows, hide_index=True, width="stretch", key="saved-runs",
             column_config={"test accuracy": st.column_config.NumberColumn(format="percent")},
         )
+        chosen = st.selectbox("export a run's metric history", [run.id for run in runs[:200]], key="export-run",
+                              format_func=lambda rid: next(f"run {r.id}: {r.experiment} / {r.preset or 'custom'}"
+                                                           for r in runs if r.id == rid),
+                              help="Every metric the run logged, one row per step, as CSV.")
+        if chosen is not None:
+            st.download_button("Download CSV", data=store.history_csv(chosen), file_name=f"fflab-run-{chosen}.csv",
+                               mime="text/csv", key="export-csv")

@@ -133,3 +133,18 @@ def test_run_to_end_stops_after_max_seconds():
     run = run_to_end(spec, max_seconds=0.5, scheduler=Scheduler(1), experiment_cls=Counter)
     assert run.status is Status.STOPPED
     assert time.monotonic() - began < 5
+
+
+def test_status_reported_while_preparing_reaches_the_run():
+    from fflab.experiment import report_status
+
+    class Announcing(Counter):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            report_status("downloading mnist: 1.0 of 9.9 MB")
+            time.sleep(0.5)
+
+    spec = RunSpec("test-counter", Counter.params.resolve({"steps": 3}))
+    run = Run(spec, scheduler=Scheduler(1), experiment_cls=Announcing).start()
+    wait_for(lambda: "downloading mnist" in run.describe_status(), timeout=5)
+    assert run.wait(10) and run.status is Status.FINISHED

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from fflab.data import DATASETS, load_dataset
-from fflab.experiment import Experiment
+from fflab.experiment import Experiment, report_status
 from fflab.params import Param
 
 SHARED_PARAMS = [
@@ -42,12 +42,17 @@ SHARED_PARAMS = [
 ]
 
 
+def _report_download(done: int, total: int | None, name: str) -> None:
+    size = f"{done / 1e6:.1f} of {total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
+    report_status(f"downloading {name}: {size}")
+
+
 class ClassifierExperiment(Experiment):
     """Loads the dataset onto the device, draws batches, scores held-out data."""
 
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
         super().__init__(params, seed, device)
-        data = load_dataset(self.p["dataset"])
+        data = load_dataset(self.p["dataset"], progress=_report_download)
         if data.note:
             self.notes.append(data.note)
         self.data = data

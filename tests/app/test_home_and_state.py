@@ -64,3 +64,16 @@ def test_sliders_for_small_ranges_number_boxes_for_large_or_log_ones():
     assert not uses_slider(spec["steps"]) and not uses_slider(spec["threshold"])  # huge ranges
     assert "wrong_label" in help_text(spec["negatives"])
     assert help_text(spec["lr"]).startswith(spec["lr"].describe())
+
+
+def test_home_lists_a_saved_run_and_offers_its_history_as_csv():
+    from fflab.store import RunStore
+
+    run_id = RunStore().save(experiment="ff", preset="digits-quick", params={"lr": 0.01}, seed=0, device="cpu",
+                             status="finished", metrics={"test_accuracy": 0.9},
+                             history=[{"step": 1.0, "loss.layer1": 0.7}, {"step": 2.0, "loss.layer1": 0.6}])
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert at.selectbox(key="export-run").value == run_id
+    csv = RunStore().history_csv(run_id)
+    assert csv.splitlines()[0] == "step,loss.layer1" and len(csv.splitlines()) == 3
