@@ -50,6 +50,9 @@ class Experiment:
     params: ClassVar[ParamSpec] = ParamSpec([])
     presets: ClassVar[dict[str, Preset]] = {}
     default_preset: ClassVar[str | None] = None
+    # Small models run fastest on one thread: a parallel region costs more than it saves, and far
+    # more when the cores are busy. None: as many as the run's share of the cores.
+    max_threads: ClassVar[int | None] = None
 
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
         self.p: dict[str, Any] = dict(params)
@@ -136,6 +139,7 @@ def all_experiments() -> dict[str, type[Experiment]]:
 
 def load_builtin_experiments() -> None:
     """Importing the experiment packages registers them."""
+    import fflab.fastweights  # noqa: F401
     import fflab.ff  # noqa: F401
 
 

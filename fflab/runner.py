@@ -9,6 +9,7 @@ second at most. A process-wide `Scheduler` caps how many runs compute at once.
 from __future__ import annotations
 
 import math
+import os
 import queue
 import threading
 import time
@@ -18,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+import torch
 
 from fflab.experiment import Experiment, get_experiment, resolve_device, set_status_reporter
 from fflab.metric_log import MetricLog
@@ -139,6 +142,11 @@ class Run:
     def _send(self, kind: str, payload: Any = None) -> None:
         self._commands.put(_Command(kind, payload))
 
+    def thread_budget(self) -> int:
+        """Intra-op threads for this run: its share of the cores, capped by the experiment's own limit."""
+        share = max(1, (os.cpu_count() or 1) // self.scheduler.capacity)
+        return min(share, self.experiment_cls.max_threads or share)
+
     # -- reading -----------------------------------------------------------
     @property
     def queue_position(self) -> int | None:
@@ -169,6 +177,7 @@ class Run:
         try:
             self._set(Status.QUEUED, "preparing")
             set_status_reporter(lambda text: self._set(self.status, text))
+            torch.set_num_threads(self.thread_budget())  # this thread's OpenMP team only
             self.experiment = self.experiment_cls(dict(self.spec.params), seed=self.spec.seed, device=self.device)
             self._set(Status.QUEUED, "")
             self._take_snapshot(force=True)

@@ -148,3 +148,11 @@ def test_status_reported_while_preparing_reaches_the_run():
     run = Run(spec, scheduler=Scheduler(1), experiment_cls=Announcing).start()
     wait_for(lambda: "downloading mnist" in run.describe_status(), timeout=5)
     assert run.wait(10) and run.status is Status.FINISHED
+
+
+def test_thread_budget_is_the_runs_share_capped_by_the_experiment(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert make_run(Scheduler(2)).thread_budget() == 4
+    assert make_run(Scheduler(16)).thread_budget() == 1
+    monkeypatch.setattr(Counter, "max_threads", 1)
+    assert make_run(Scheduler(1)).thread_budget() == 1
