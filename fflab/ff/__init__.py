@@ -2,5 +2,6 @@
 
 from fflab.ff.backprop import Backprop
 from fflab.ff.forward_forward import ForwardForward
+from fflab.ff.race import NegativeRace
 
-__all__ = ["Backprop", "ForwardForward"]
+__all__ = ["Backprop", "ForwardForward", "NegativeRace"]

@@ -21,7 +21,7 @@ from fflab.ff.core import (
     overlay_labels,
     overlay_neutral,
 )
-from fflab.ff.negatives import NEGATIVE_STRATEGIES
+from fflab.ff.negatives import NEGATIVE_KNOBS, NEGATIVE_STRATEGIES, NegativeContext
 from fflab.ff.presets import FF_PRESETS
 from fflab.params import Param, ParamSpec
 
@@ -41,6 +41,7 @@ FF_PARAMS = ParamSpec(
               low=0.01, high=10.0),
         Param("negatives", "choice", "wrong_label", "How negative data is made.",
               choices=tuple(NEGATIVE_STRATEGIES), choice_help={k: v.help for k, v in NEGATIVE_STRATEGIES.items()}),
+        *NEGATIVE_KNOBS,
         Param("schedule", "choice", "simultaneous", "`greedy`: train layer 1 for all its steps, then layer 2, ...; "
               "`simultaneous`: every layer on every batch, inputs detached (Hinton's code).",
               choices=("simultaneous", "greedy")),
@@ -67,6 +68,10 @@ class ForwardForward(ClassifierExperiment):
 
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
         super().__init__(params, seed, device)
+        self.build_model()
+
+    def build_model(self) -> None:
+        """Layers, optimisers, head and negatives, once the data is in place (`negatives` reuses this)."""
         widths = [self.data.input_dim, *self.p["hidden"]]
         self.layers = nn.ModuleList(
             FFLayer(a, b, self.p["norm"]) for a, b in zip(widths[:-1], widths[1:], strict=True)
@@ -79,6 +84,11 @@ class ForwardForward(ClassifierExperiment):
             self.optimizers = [self.make_optimizer(self.layers.parameters())]
         self.head_optimizer = torch.optim.Adam(self.head.parameters(), lr=self.p["head_lr"])
         self.strategy = NEGATIVE_STRATEGIES[self.p["negatives"]].fn
+        self.negative_context = NegativeContext(
+            self.num_classes, self.gen, self.data.image_shape, knobs=self.p, label_scores=self.label_scores,
+            pool_images=self.x_train, pool_labels=self.y_train,
+        )
+        self._batch: tuple[torch.Tensor, torch.Tensor] | None = None
         self._full_batch_cache: tuple[int, torch.Tensor, torch.Tensor] | None = None
         self._examples: tuple[torch.Tensor, ...] | None = None
         probe = min(500, self.n_train)
@@ -105,7 +115,7 @@ class ForwardForward(ClassifierExperiment):
 
     # -- training ------------------------------------------------------------
     def _make_pair(self, images, labels, gen, keep=True) -> tuple[torch.Tensor, torch.Tensor]:
-        neg_images, neg_labels = self.strategy(images, labels, self.num_classes, gen)
+        neg_images, neg_labels = self.strategy(images, labels, self.negative_context.with_generator(gen))
         strength = self.p["label_strength"]
         x_pos = overlay_labels(images, labels, self.num_classes, strength)
         x_neg = overlay_labels(neg_images, neg_labels, self.num_classes, strength)
@@ -211,11 +221,12 @@ class ForwardForward(ClassifierExperiment):
             features = features[1:]
         return torch.cat(features, dim=1)
 
+    def next_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+        self._batch = super().next_batch()
+        return self._batch
+
     def _train_head(self) -> float:
-        x, y = self.x_train, self.y_train
-        if self.batch_size < self.n_train:
-            idx = self._order[max(0, self._cursor - self.batch_size) : self._cursor]
-            x, y = x[idx], y[idx]
+        x, y = self._batch if self._batch is not None else (self.x_train, self.y_train)
         loss = F.cross_entropy(self.head(self._head_features(x)), y)
         self.head_optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -232,15 +243,20 @@ class ForwardForward(ClassifierExperiment):
 
     # -- prediction ------------------------------------------------------------
     @torch.no_grad()
-    def predict(self, images: torch.Tensor) -> torch.Tensor:
+    def label_scores(self, images: torch.Tensor) -> torch.Tensor:
+        """(N, classes): the softmax head's logits, or each label's goodness summed over the prediction layers."""
         if self.p["predict"] == "softmax":
-            return self.head(self._head_features(images)).argmax(dim=1)
+            return self.head(self._head_features(images))
         layers = self.trained_layers()
         per_layer = layer_goodness_by_label(layers, images, self.num_classes, self.p["label_strength"],
                                             self.p["goodness"])
         if self.p["skip_first"] and len(layers) > 1:
             per_layer = per_layer[1:]
-        return per_layer.sum(dim=0).argmax(dim=1)
+        return per_layer.sum(dim=0)
+
+    @torch.no_grad()
+    def predict(self, images: torch.Tensor) -> torch.Tensor:
+        return self.label_scores(images).argmax(dim=1)
 
     # -- for the plots -------------------------------------------------------
     @torch.no_grad()
