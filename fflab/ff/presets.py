@@ -10,6 +10,7 @@ FF_PRESETS = {
          "negatives": "wrong_label", "schedule": "simultaneous", "predict": "goodness"},
         "The offline default: scikit-learn's 8x8 digits, two layers, all layers on every batch. "
         "Goal: at least 90% test accuracy in under 30 s on a CPU.",
+        measured="95.83% test accuracy in 5.5 s wall on 2 CPU cores (python -m fflab run ff --preset digits-quick)",
     ),
     "quick": Preset(
         "quick",
@@ -21,6 +22,7 @@ FF_PRESETS = {
         "every batch of 100, the SymBa loss, RMS-normalised layer inputs, Adam with the learning rate decaying "
         "linearly to 0 over 24 epochs.",
         source="fflab's own search (the SymBa loss is from Lee & Song 2023)",
+        measured="98.17% MNIST test accuracy in 81.6 s wall on 2 CPU cores (python -m fflab run ff --preset quick)",
     ),
     "mpezeshki": Preset(
         "mpezeshki",
@@ -34,6 +36,7 @@ FF_PRESETS = {
         "used a random 50,000. A GPU-scale run (about 1 s per step on 2 CPU cores).",
         source="mpezeshki/pytorch_forward_forward (main.py)",
         published="6.84% MNIST test error",
+        measured="6.66% test error in 5070 s on 2 shared CPU cores (python -m fflab run ff --preset mpezeshki)",
     ),
     "hinton": Preset(
         "hinton",
