@@ -10,13 +10,14 @@ import streamlit as st
 
 from fflab.app.controls import apply_live_change, render_controls, roles
 from fflab.app.engine import get_engine
-from fflab.app.live import render_live
+from fflab.app.live import View, render_live
 from fflab.app.param_panel import load_values, render_param_panel
 from fflab.app.url_state import LabState, get_lab, preset_values, sync_url
 from fflab.experiment import Experiment, get_experiment
 
 
-def experiment_lab(name: str, baseline: str | None = None) -> None:
+def experiment_lab(name: str, baseline: str | None = None, view: View | None = None) -> None:
+    """`view` draws the live figures (default: the classifier view of FF and backprop)."""
     exp_cls = get_experiment(name)
     engine = get_engine()
     lab = get_lab(exp_cls, baseline)
@@ -33,7 +34,9 @@ def experiment_lab(name: str, baseline: str | None = None) -> None:
             st.caption("Greyed-out parameters cannot change while a run is going; stop it first.")
     _messages(lab)
     render_controls(engine, lab)
-    render_live(engine, lab)
+    if view is None:
+        from fflab.app.views.classifier import classifier_view as view
+    render_live(engine, lab, view)
     sync_url(exp_cls, lab)
 
 

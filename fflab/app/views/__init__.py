@@ -1,0 +1,1 @@
+"""What each experiment page draws below its run statuses (see `fflab.app.live.View`)."""

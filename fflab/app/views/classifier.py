@@ -1,0 +1,93 @@
+"""The classifier view (Forward-Forward and its backprop baseline): metric tiles, curves, tabs of figures."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from fflab import figures as figs
+from fflab.app.live import records_of, title_of
+from fflab.app.url_state import LabState
+from fflab.app.views.common import chart, is_open, pct
+from fflab.runner import Run
+
+SERIES_NAMES = {"ff": "FF", "bp": "Backprop"}
+
+
+def classifier_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> None:
+    main = runs.get(lab.experiment)
+    if main is not None:
+        _tiles(main, records[lab.experiment], runs.get(lab.baseline_name or ""))
+    _charts(runs, records, lab)
+
+
+def _tiles(run: Run, records: list[dict], baseline: Run | None) -> None:
+    final = run.final_metrics if run.status.terminal else {}
+    eval_samples = run.snapshot.get("eval_samples")
+    test_acc = final.get("test_accuracy", figs.latest(records, "test_accuracy"))
+    train_acc = final.get("train_accuracy", figs.latest(records, "train_accuracy"))
+    samples_per_s, elapsed = figs.throughput(records)
+    where = ("the full test set, after training" if final else
+             f"{eval_samples or 'some'} held-out samples, at the last evaluation")
+    cols = st.columns(5 if baseline is not None else 4)
+    cols[0].metric("Test accuracy", pct(test_acc), help=f"Share of test images classified right: {where}.")
+    cols[1].metric("Train accuracy", pct(train_acc),
+                   help="Share of training images classified right" + (": all of them." if final else
+                                                                       ", on a fixed sample of them."))
+    cols[2].metric("Samples/s", f"{samples_per_s:,.0f}", help="Training samples per second, lately.")
+    cols[3].metric("Elapsed", f"{elapsed:.1f} s", help="Time spent computing steps (pauses not counted).")
+    if baseline is not None:
+        base_records = records_of(baseline)
+        base_final = baseline.final_metrics if baseline.status.terminal else {}
+        base_acc = base_final.get("test_accuracy", figs.latest(base_records, "test_accuracy"))
+        cols[4].metric("Backprop accuracy", pct(base_acc),
+                       help="Test accuracy of the backprop baseline (same net, data and seed).")
+    if final:
+        st.caption("Final metrics, computed on the full test and training sets.")
+
+
+def _charts(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> None:
+    main = runs.get(lab.experiment)
+    snapshot = main.snapshot if main is not None else {}
+    main_records = records.get(lab.experiment, [])
+    classes = snapshot.get("class_names") or []
+    series = {SERIES_NAMES.get(role, title_of(run)): records[role] for role, run in runs.items()}
+    left, right = st.columns(2)
+    with left:
+        chart(figs.accuracy_figure(series, chance=1 / len(classes) if classes else None), "chart-accuracy")
+    with right:
+        threshold = snapshot.get("threshold", lab.values.get("threshold"))
+        chart(figs.goodness_means_figure(main_records, threshold), "chart-goodness-means")
+    names = ["Loss per layer", "Goodness histograms", "First-layer weights", "Examples", "Confusion matrix"]
+    tabs = st.tabs(names, key="chart-tabs", on_change="rerun")
+    loss, hist, weights, examples, confusion = tabs
+    if is_open(loss):
+        with loss:
+            chart(figs.layer_loss_figure(main_records), "chart-loss")
+    if is_open(hist):
+        with hist:
+            chart(figs.goodness_histogram_figure(snapshot), "chart-goodness-hist")
+            st.caption("Goodness of 500 fixed training images, each with its true label (positive) and "
+                       "with a negative; the dotted line is θ.")
+    if is_open(weights):
+        with weights:
+            cols = st.columns(len(runs))
+            for col, (role, run) in zip(cols, runs.items(), strict=True):
+                with col:
+                    st.markdown(f"**{title_of(run)}**")
+                    chart(figs.weight_grid_figure(run.snapshot.get("first_layer_weights")), f"chart-weights-{role}")
+    if is_open(examples):
+        with examples:
+            chart(figs.examples_figure(snapshot), "chart-examples")
+    if is_open(confusion):
+        with confusion:
+            chart(figs.confusion_figure(snapshot.get("confusion"), classes), "chart-confusion")
+            _confusion_caption(main, snapshot)
+
+
+def _confusion_caption(run: Run | None, snapshot: dict) -> None:
+    if run is not None and run.status.terminal and run.final_metrics:
+        total = int(snapshot["confusion"].sum()) if "confusion" in snapshot else 0
+        st.caption(f"Rows: true class; columns: predicted. On the full test set ({total:,} samples), after training.")
+    else:
+        st.caption(f"Rows: true class; columns: predicted. On {snapshot.get('eval_samples', 'the')} held-out test "
+                   "samples, at the last evaluation (eval_samples).")

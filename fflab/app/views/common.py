@@ -1,0 +1,30 @@
+"""Small pieces every live view uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from fflab.runner import Run
+
+
+def pct(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.1f}%"
+
+
+def chart(fig: Any, key: str) -> None:
+    st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False})
+
+
+def is_open(tab: Any) -> bool:
+    """Draw only the open tab (`open` is None when tabs do not track state: draw them all)."""
+    return tab.open is not False
+
+
+def final_or_latest(run: Run, records: list[dict], key: str) -> float | None:
+    """The run's final metric once it has ended, else the latest logged value."""
+    from fflab.figures import latest
+
+    final = run.final_metrics if run.status.terminal else {}
+    return final.get(key, latest(records, key))
