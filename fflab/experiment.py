@@ -139,6 +139,7 @@ def all_experiments() -> dict[str, type[Experiment]]:
 
 def load_builtin_experiments() -> None:
     """Importing the experiment packages registers them."""
+    import fflab.chunker  # noqa: F401
     import fflab.fastweights  # noqa: F401
     import fflab.ff  # noqa: F401
 

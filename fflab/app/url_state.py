@@ -22,7 +22,7 @@ from fflab.params import ParamError
 
 SEED_MAX = 2**31 - 1
 SPEEDS = {"full": 0.0, "fast": 0.01, "medium": 0.05, "slow": 0.2}
-IGNORED_QUERY = {"embed", "embed_options"}
+IGNORED_QUERY = {"embed", "embed_options", "exp"}  # exp: which experiment a multi-experiment page shows
 
 
 @dataclass

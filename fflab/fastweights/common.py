@@ -37,8 +37,9 @@ class FastWeightExperiment(Experiment):
         return torch.optim.Adam(params, lr=self.p["lr"])
 
     def on_update(self, changes: Mapping[str, Any]) -> None:
-        if "lr" in changes:
-            for group in self.optimizer.param_groups:
+        optimizer = getattr(self, "optimizer", None)  # kv has none: its SGD reads self.p["lr"] directly
+        if "lr" in changes and optimizer is not None:
+            for group in optimizer.param_groups:
                 group["lr"] = self.p["lr"]
 
     def state_dict(self) -> dict[str, torch.Tensor]:

@@ -116,6 +116,7 @@ class FastWeightsDelay(FastWeightExperiment):
         self.model = SlowProgrammer(self.p["pattern_bits"], self.p["hidden"], self.p["key_dim"], init_gen)
         self.model.to(self.device)
         self.optimizer = self.make_optimizer()
+        self.accuracy_by_test_delay: dict[int, float] = {}  # from the last `evaluate`, for the snapshot
 
     @property
     def total_steps(self) -> int:
@@ -149,6 +150,7 @@ class FastWeightsDelay(FastWeightExperiment):
     def evaluate(self) -> dict[str, float]:
         inside = self.accuracy_by_delay(range(self.p["delay_min"], self.p["delay_max"] + 1), 1)
         longer = self.accuracy_by_delay(range(self.p["delay_max"] + 1, self.p["test_delay_max"] + 1), 2)
+        self.accuracy_by_test_delay = {**inside, **longer}
         metrics = {"bit_accuracy": sum(inside.values()) / len(inside)}
         if longer:
             metrics["bit_accuracy_long"] = sum(longer.values()) / len(longer)
@@ -156,23 +158,44 @@ class FastWeightsDelay(FastWeightExperiment):
 
     @torch.no_grad()
     def snapshot(self) -> dict[str, Any]:
-        """One fixed held-out episode at `show_delay`, step by step."""
+        """One fixed held-out episode at `show_delay`, step by step (W_fast at up to MAX_FRAMES steps), and the
+        accuracy per test delay once `evaluate` has run."""
         x, target = make_episodes(1, self.p["pattern_bits"], self.p["show_delay"], self.generator(3))
         x = x.to(self.device)
         out = self.model.heads(x)
         fast = cumulative_gated_writes(out["key"], out["value"], out["gate"], self.p["eta"])[0]  # (T, p, d_k)
-        output = fast[-1] @ out["query"][0, -1]
+        readout = (fast @ out["query"][0, :, :, None])[..., 0]  # what a read at each step would give, (T, p)
         T = x.shape[1]
+        frames = frame_steps(T, fast[0].numel())
         phase = ["store"] + ["distractor"] * (T - 2) + ["recall"]
+        delays = sorted(self.accuracy_by_test_delay)
         return {
             "inputs": to_numpy(x[0]),
             "phase": phase,
-            "fast_weights": to_numpy(fast),
+            "fast_weights": to_numpy(fast[frames]),
+            "fast_weight_steps": frames.tolist(),
             "fast_weight_norm": to_numpy(fast.flatten(1).norm(dim=1)),
             "gate": to_numpy(out["gate"][0]),
             "keys": to_numpy(out["key"][0]),
             "values": to_numpy(out["value"][0]),
             "queries": to_numpy(out["query"][0]),
-            "output": to_numpy(output),
+            "readout": to_numpy(readout),
+            "output": to_numpy(readout[-1]),
             "target": to_numpy(target[0]),
+            "eta": self.p["eta"],
+            "train_delays": (self.p["delay_min"], self.p["delay_max"]),
+            "test_delays": delays,
+            "accuracy_by_delay": [self.accuracy_by_test_delay[d] for d in delays],
         }
+
+
+MAX_FRAMES = 200
+MAX_FRAME_CELLS = 200_000  # numbers in all frames together: keeps a snapshot small however large W_fast is
+
+
+def frame_steps(steps: int, cells: int) -> torch.Tensor:
+    """Which steps' W_fast a snapshot keeps: all of them when few, else evenly spaced, always the first and last."""
+    count = max(2, min(MAX_FRAMES, MAX_FRAME_CELLS // max(cells, 1)))
+    if steps <= count:
+        return torch.arange(steps)
+    return torch.linspace(0, steps - 1, count).round().long().unique()

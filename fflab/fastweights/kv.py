@@ -18,7 +18,7 @@ from torch import nn
 
 from fflab.experiment import Preset, register
 from fflab.fastweights.common import SOURCE, FastWeightExperiment, to_numpy
-from fflab.fastweights.rules import delta_rule, sum_rule
+from fflab.fastweights.rules import delta_rule, delta_rule_states, sum_rule, sum_rule_states
 from fflab.params import Param, ParamSpec
 
 CAPACITY_MAX_PAIRS = 12
@@ -55,6 +55,47 @@ def retrieve(key_projection: torch.Tensor, keys: torch.Tensor, values: torch.Ten
         fast_weights = sum_rule(projected, values)
     q = projected[torch.arange(len(query)), query]
     return (fast_weights @ q[..., None])[..., 0], fast_weights
+
+
+def retrieve_one(key_projection: torch.Tensor, keys: torch.Tensor, values: torch.Tensor, query: int,
+                 rule: str = "sum", beta: float = 1.0) -> torch.Tensor:
+    """`retrieve` for one episode (keys (N, d), values (N, d_v), a query index), in as few ops as it takes.
+
+    Training calls this once per SGD update, so op count is its cost. The sum rule reads in the associative
+    order y = Vᵀ (P P_q), with P the projected keys: the same value as W_fast P_q without forming W_fast.
+    """
+    projected = keys @ key_projection.T
+    if rule == "delta":
+        projected = F.normalize(projected, dim=-1)
+        return delta_rule(projected, values, beta) @ projected[query]
+    return values.T @ (projected @ projected[query])
+
+
+def fast_weights_after_each_write(key_projection: torch.Tensor, keys: torch.Tensor, values: torch.Tensor,
+                                  rule: str = "sum", beta: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """W_fast after each write of an episode, (..., N, d_v, d_k), and the keys as the rule wrote them, (..., N, d_k).
+
+    Entry n is the W_fast that `retrieve` builds from the first n + 1 pairs alone.
+    """
+    projected = keys @ key_projection.T
+    if rule == "delta":
+        projected = F.normalize(projected, dim=-1)
+        return delta_rule_states(projected, values, beta), projected
+    return sum_rule_states(projected, values), projected
+
+
+def capacity_cosines(key_projection: torch.Tensor, keys: torch.Tensor, values: torch.Tensor, queries: torch.Tensor,
+                     rule: str = "sum", beta: float = 1.0) -> torch.Tensor:
+    """Mean retrieval cosine when only the first n pairs are written, for every n = 1..N at once, (N,).
+
+    keys (B, N, d), values (B, N, d_v); queries (B, N) holds, for each n, the index (< n) of the pair read back.
+    """
+    states, written = fast_weights_after_each_write(key_projection, keys, values, rule, beta)
+    index = queries[..., None]
+    query_keys = written.gather(-2, index.expand(-1, -1, written.shape[-1]))
+    targets = values.gather(-2, index.expand(-1, -1, values.shape[-1]))
+    retrieved = (states @ query_keys[..., None])[..., 0]
+    return F.cosine_similarity(retrieved, targets, dim=-1).mean(dim=0)
 
 
 class KeyProjector(nn.Module):
@@ -109,9 +150,11 @@ class FastWeightsKV(FastWeightExperiment):
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
         super().__init__(params, seed, device)
         self.model = KeyProjector(self.p["key_dim"], self.generator(17)).to(self.device)
-        self.optimizer = self.make_optimizer("sgd")  # holds the live lr for the page; `step` applies plain SGD
+        # No torch.optim here: `step` applies plain SGD itself (reading the live lr from self.p), and building
+        # an optimiser would import torch._dynamo, about a second, several times the whole reference run.
         self.updates_done = 0
-        self._capacity: tuple[int, list[float]] | None = None
+        self._capacity: tuple[int, dict[str, list[float]]] | None = None
+        self._capacity_untrained: dict[str, list[float]] | None = None
 
     @property
     def total_steps(self) -> int:
@@ -128,38 +171,58 @@ class FastWeightsKV(FastWeightExperiment):
         count = min(self.p["updates_per_step"], self.p["steps"] - self.updates_done)
         all_keys, all_values, all_queries = self.episodes(count, self.data_gen)
         weight, lr, clip = self.model.weight, self.p["lr"], self.p["clip"]
-        outputs = []
-        for i in range(count):
-            keys, values, query = all_keys[i : i + 1], all_values[i : i + 1], all_queries[i : i + 1]
-            y, _ = retrieve(weight, keys, values, query, self.p["rule"], self.p["beta"])
-            loss = 0.5 * (y - values[0, query]).square().sum()
-            (grad,) = torch.autograd.grad(loss, weight)
+        rule, beta = self.p["rule"], self.p["beta"]
+        queries = all_queries.tolist()
+        outputs = torch.empty(count, all_values.shape[-1], device=self.device)
+        for i, query in enumerate(queries):
+            values = all_values[i]
+            y = retrieve_one(weight, all_keys[i], values, query, rule, beta)
+            error = y - values[query]
+            (grad,) = torch.autograd.grad(0.5 * error.dot(error), weight)
             with torch.no_grad():
-                norm = grad.norm()
-                scale = lr * (clip / norm if 0 < clip < norm else 1.0)
-                weight.sub_(scale * grad)
-            outputs.append(y.detach())
+                if clip > 0:  # scale by min(1, clip / ‖g‖) without a Python branch on a tensor (no sync)
+                    grad.mul_(torch.clamp(clip / grad.norm(), max=1.0))
+                weight.sub_(grad, alpha=lr)
+                outputs[i] = y
         self.updates_done += count
-        y = torch.cat(outputs)
         target = all_values[torch.arange(count), all_queries]
-        loss = 0.5 * (y - target).square().sum(dim=-1).mean()
-        cosine = F.cosine_similarity(y, target, dim=-1).mean()
+        loss = 0.5 * (outputs - target).square().sum(dim=-1).mean()
+        cosine = F.cosine_similarity(outputs, target, dim=-1).mean()
         return {"loss": float(loss), "cosine": float(cosine), "updates": float(self.updates_done)}
 
     @torch.no_grad()
-    def mean_cosine(self, key_projection: torch.Tensor, pairs: int | None = None, offset: int = 1) -> float:
-        """Mean retrieval cosine over held-out episodes fixed by the seed."""
+    def mean_cosine(self, key_projection: torch.Tensor, pairs: int | None = None, offset: int = 1,
+                    rule: str | None = None) -> float:
+        """Mean retrieval cosine over held-out episodes fixed by the seed (by default with this run's rule)."""
         keys, values, query = self.episodes(self.p["eval_episodes"], self.generator(offset), pairs)
-        y, _ = retrieve(key_projection, keys, values, query, self.p["rule"], self.p["beta"])
+        y, _ = retrieve(key_projection, keys, values, query, rule or self.p["rule"], self.p["beta"])
         target = values[torch.arange(len(query)), query]
         return float(F.cosine_similarity(y, target, dim=-1).mean())
 
+    @torch.no_grad()
+    def capacity_curves(self, key_projection: torch.Tensor | None = None) -> dict[str, list[float]]:
+        """Mean retrieval cosine against N = 1..12, read out with the sum rule and with the delta rule, on held-out
+        episodes of 12 pairs of which the first N are written. With the current W_K (trained at `pairs` with this
+        run's rule) unless `key_projection` is given; cached until W_K changes."""
+        if key_projection is None:
+            if self._capacity is None or self._capacity[0] != self.updates_done:
+                self._capacity = (self.updates_done, self.capacity_curves(self.model.weight))
+            return self._capacity[1]
+        gen = self.generator(100)
+        keys, values, _ = self.episodes(self.p["eval_episodes"], gen, CAPACITY_MAX_PAIRS)
+        pairs = torch.arange(1, CAPACITY_MAX_PAIRS + 1)
+        queries = (torch.rand(len(keys), CAPACITY_MAX_PAIRS, generator=gen) * pairs).long().to(self.device)
+        return {rule: capacity_cosines(key_projection, keys, values, queries, rule, self.p["beta"]).tolist()
+                for rule in ("sum", "delta")}
+
+    def _untrained_capacity(self) -> dict[str, list[float]]:
+        if self._capacity_untrained is None:  # W_K = I never changes
+            self._capacity_untrained = self.capacity_curves(torch.eye(self.p["key_dim"], device=self.device))
+        return self._capacity_untrained
+
     def capacity_curve(self) -> list[float]:
-        """Mean retrieval cosine against N = 1..12 with the current W_K (trained at `pairs`)."""
-        if self._capacity is None or self._capacity[0] != self.updates_done:
-            cosines = [self.mean_cosine(self.model.weight, n, offset=100 + n) for n in range(1, CAPACITY_MAX_PAIRS + 1)]
-            self._capacity = (self.updates_done, cosines)
-        return self._capacity[1]
+        """The capacity curve with this run's own rule."""
+        return self.capacity_curves()[self.p["rule"]]
 
     def evaluate(self) -> dict[str, float]:
         identity = torch.eye(self.p["key_dim"], device=self.device)
@@ -167,26 +230,36 @@ class FastWeightsKV(FastWeightExperiment):
 
     @torch.no_grad()
     def snapshot(self) -> dict[str, Any]:
-        """Key cosine matrices of one held-out episode, raw (before) and projected (after); W_K; retrieval."""
+        """One held-out episode, its raw keys (before) and projected keys (after): key cosines, retrieval of every
+        pair, W_fast after each write; W_K; the capacity curves."""
         keys, values, query = self.episodes(1, self.generator(2))
-        projected = keys[0] @ self.model.weight.T
+        rule, beta = self.p["rule"], self.p["beta"]
         retrieval = {}
         for label, matrix in (("before", torch.eye(self.p["key_dim"], device=self.device)),
                               ("after", self.model.weight)):
             every = torch.arange(self.p["pairs"], device=self.device)
-            y, fast = retrieve(matrix, keys.expand(len(every), -1, -1), values.expand(len(every), -1, -1), every,
-                               self.p["rule"], self.p["beta"])
+            y, _ = retrieve(matrix, keys.expand(len(every), -1, -1), values.expand(len(every), -1, -1), every,
+                            rule, beta)
             retrieval[label] = to_numpy(F.cosine_similarity(y, values[0], dim=-1))
-            if label == "after":
-                fast_weights = to_numpy(fast[0])
+        fast_each_write, written = fast_weights_after_each_write(self.model.weight, keys[0], values[0], rule, beta)
+        projected = keys[0] @ self.model.weight.T
         unit_raw, unit_projected = F.normalize(keys[0], dim=-1), F.normalize(projected, dim=-1)
+        curves = self.capacity_curves()
         return {
+            "rule": rule,
             "key_cosine_before": to_numpy(unit_raw @ unit_raw.T),
             "key_cosine_after": to_numpy(unit_projected @ unit_projected.T),
             "key_projection": to_numpy(self.model.weight),
-            "fast_weights": fast_weights,
+            "raw_keys": to_numpy(keys[0]),
+            "written_keys": to_numpy(written),
+            "values": to_numpy(values[0]),
+            "fast_weights": to_numpy(fast_each_write[-1]),
+            "fast_weights_each_write": to_numpy(fast_each_write),
+            "fast_weight_norm": to_numpy(fast_each_write.flatten(1).norm(dim=1)),
             "retrieval_cosine_before": retrieval["before"],
             "retrieval_cosine_after": retrieval["after"],
             "capacity_pairs": list(range(1, CAPACITY_MAX_PAIRS + 1)),
-            "capacity_cosine": self.capacity_curve(),
+            "capacity_cosine": curves[rule],
+            "capacity_cosine_by_rule": curves,
+            "capacity_cosine_untrained": self._untrained_capacity(),
         }

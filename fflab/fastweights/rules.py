@@ -46,6 +46,24 @@ def delta_rule(keys: torch.Tensor, values: torch.Tensor, beta: float = 1.0) -> t
     return fast_weights
 
 
+def delta_rule_states(keys: torch.Tensor, values: torch.Tensor, beta: float = 1.0) -> torch.Tensor:
+    """`delta_rule`'s W after each write: keys (..., N, d_k), values (..., N, d_v) -> (..., N, d_v, d_k),
+    where entry t is the delta rule over the first t + 1 pairs."""
+    fast_weights = keys.new_zeros((*keys.shape[:-2], values.shape[-1], keys.shape[-1]))
+    states = []
+    for t in range(keys.shape[-2]):
+        k, v = keys[..., t, :], values[..., t, :]
+        retrieved = (fast_weights @ k[..., None])[..., 0]
+        fast_weights = fast_weights + beta * (v - retrieved)[..., :, None] * k[..., None, :]
+        states.append(fast_weights)
+    return torch.stack(states, dim=-3)
+
+
+def sum_rule_states(keys: torch.Tensor, values: torch.Tensor) -> torch.Tensor:
+    """`sum_rule`'s W after each write, (..., N, d_v, d_k): the running sum of v_t k_tᵀ."""
+    return (values[..., :, :, None] * keys[..., :, None, :]).cumsum(dim=-3)
+
+
 def pointer_write(fast_weights: torch.Tensor, row: torch.Tensor, col: torch.Tensor, value: torch.Tensor,
                   gate: torch.Tensor, eta: float) -> torch.Tensor:
     """The self-referential write: W + η·g·val·row colᵀ, with soft pointers row (..., n), col (..., n)

@@ -165,7 +165,10 @@ class SelfReferentialWeightMatrix(FastWeightExperiment):
         metrics = {"loss": float(loss.detach()), "episodes": float(self.episodes_done)}
         every = self.p["eval_every"]
         if every and ((self.steps_done + 1) % every == 0 or self.steps_done + 1 == self.total_steps):
-            metrics["query_accuracy"] = self.query_accuracy(100, self.p["self_modify"])[0]
+            overall, by_task = self.query_accuracy(100, self.p["self_modify"])
+            metrics["query_accuracy"] = overall
+            metrics.update({f"query_accuracy.{name}": acc for name, acc in zip(TASKS, by_task, strict=True)})
+            metrics["query_accuracy_ablated"] = self.query_accuracy(100, False)[0]
         return metrics
 
     @torch.no_grad()
@@ -204,4 +207,6 @@ class SelfReferentialWeightMatrix(FastWeightExperiment):
             "write_strength": to_numpy(self.p["eta"] * record["gate"] * record["value"]),
             "gate": to_numpy(record["gate"]),
             "slow_weights": to_numpy(self.model.w_slow),
+            "eta": self.p["eta"],
+            "self_modify": self.p["self_modify"],
         }

@@ -1,7 +1,9 @@
 """Forward-Forward (Hinton 2022) and its backprop baseline."""
 
 from fflab.ff.backprop import Backprop
+from fflab.ff.cwc import ChannelwiseCompetitive
 from fflab.ff.forward_forward import ForwardForward
 from fflab.ff.race import NegativeRace
+from fflab.ff.transfer import Transfer
 
-__all__ = ["Backprop", "ForwardForward", "NegativeRace"]
+__all__ = ["Backprop", "ChannelwiseCompetitive", "ForwardForward", "NegativeRace", "Transfer"]

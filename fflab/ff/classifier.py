@@ -150,6 +150,18 @@ class ClassifierExperiment(Experiment):
         metrics["samples_seen"] = float(self.samples_seen)
         return metrics
 
+    def restrict_classes(self, keep: tuple[int, ...]) -> None:
+        """Train and score on the images of these classes only (labels unchanged), e.g. digits 0-4."""
+        keep_t = torch.tensor(keep, device=self.device)
+        train, test = torch.isin(self.y_train, keep_t), torch.isin(self.y_test, keep_t)
+        self.x_train, self.y_train = self.x_train[train], self.y_train[train]
+        self.x_test, self.y_test = self.x_test[test], self.y_test[test]
+        self.n_train = len(self.y_train)
+        self.batch_size = min(self.batch_size, self.n_train)
+        eval_n = min(self.p["eval_samples"], len(self.y_test))
+        self._eval_test = torch.arange(eval_n, device=self.device)
+        self._eval_train = torch.randperm(self.n_train, generator=self.gen, device=self.device)[:eval_n]
+
     # -- pictures ------------------------------------------------------------
     def weight_images(self, weight: torch.Tensor, count: int = 36) -> np.ndarray:
         """The first `count` units' incoming weights, shaped as images."""

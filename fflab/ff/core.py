@@ -57,6 +57,19 @@ def ff_loss(g_pos: torch.Tensor, g_neg: torch.Tensor, threshold: float, kind: st
     return torch.cat([F.softplus(threshold - g_pos), F.softplus(g_neg - threshold)]).mean()
 
 
+def collaborative_goodness(per_layer: list[torch.Tensor], gamma: float) -> list[torch.Tensor]:
+    """Each layer's goodness plus γ times the sum of the other layers' goodness, detached.
+
+    Lorberbom et al. (2024), "Layer Collaboration in the Forward-Forward Algorithm": the logit
+    σ(g_k + γ Σ_{j≠k} g_j − θ) of layer k lets it see how the whole net scores a sample, while the
+    gradient still reaches layer k only through its own g_k. γ = 0 returns the goodness unchanged.
+    """
+    if gamma == 0:
+        return list(per_layer)
+    total = torch.stack([g.detach() for g in per_layer]).sum(dim=0)
+    return [g + gamma * (total - g.detach()) for g in per_layer]
+
+
 class FFLayer(nn.Module):
     """Normalise the input, then linear and ReLU."""
 

@@ -14,6 +14,7 @@ from fflab.ff.classifier import SHARED_PARAMS, ClassifierExperiment
 from fflab.ff.core import (
     FFLayer,
     PeerNorm,
+    collaborative_goodness,
     ff_loss,
     goodness,
     layer_goodness_by_label,
@@ -35,6 +36,9 @@ FF_PARAMS = ParamSpec(
         Param("loss", "choice", "threshold", "`threshold`: logistic loss on goodness − θ (Hinton); `symba`: "
               "softplus(−α(g_pos − g_neg)) on pairs (Lee & Song 2023).", choices=("threshold", "symba")),
         Param("symba_alpha", "float", 4.0, "α, the sharpness of the SymBa loss.", low=0.1, high=100.0, live=True),
+        Param("collab_gamma", "float", 0.0, "γ of layer collaboration (Lorberbom et al. 2024): each layer's loss sees "
+              "its goodness plus γ × the other layers' goodness, detached (0 is off; simultaneous schedule only).",
+              low=0.0, high=10.0, live=True),
         Param("norm", "choice", "l2", "How each layer normalises its input: to unit length (`l2`, mpezeshki), to "
               "unit root-mean-square (`rms`, Hinton), or not at all.", choices=("l2", "rms", "none")),
         Param("label_strength", "float", 1.0, "Height of the one-hot label written into the first pixels.",
@@ -123,15 +127,22 @@ class ForwardForward(ClassifierExperiment):
             self._examples = (x_pos[:8], labels[:8], x_neg[:8], neg_labels[:8])
         return x_pos, x_neg
 
-    def _layer_loss(self, index: int, layer: FFLayer, h_pos: torch.Tensor, h_neg: torch.Tensor):
-        """Run one layer on positives and negatives in one pass; its loss and goodness."""
+    def _layer_forward(self, layer: FFLayer, h_pos: torch.Tensor, h_neg: torch.Tensor):
+        """Run one layer on positives and negatives in one pass; its activities and goodness."""
         out = layer(torch.cat([h_pos, h_neg]))
         a_pos, a_neg = out[: len(h_pos)], out[len(h_pos) :]
-        g_pos, g_neg = goodness(a_pos, self.p["goodness"]), goodness(a_neg, self.p["goodness"])
+        return a_pos, a_neg, goodness(a_pos, self.p["goodness"]), goodness(a_neg, self.p["goodness"])
+
+    def _layer_objective(self, index: int, g_pos: torch.Tensor, g_neg: torch.Tensor, a_pos: torch.Tensor):
         loss = ff_loss(g_pos, g_neg, self.p["threshold"], self.p["loss"], self.p["symba_alpha"])
         if self.p["peer_norm"] > 0:
             loss = loss + self.p["peer_norm"] * self.peer.loss(index, a_pos)
-        return loss, g_pos, g_neg, a_pos, a_neg
+        return loss
+
+    def _layer_loss(self, index: int, layer: FFLayer, h_pos: torch.Tensor, h_neg: torch.Tensor):
+        """Run one layer on positives and negatives in one pass; its loss and goodness."""
+        a_pos, a_neg, g_pos, g_neg = self._layer_forward(layer, h_pos, h_neg)
+        return self._layer_objective(index, g_pos, g_neg, a_pos), g_pos, g_neg, a_pos, a_neg
 
     def step(self) -> dict[str, float]:
         if self.p["schedule"] == "greedy":
@@ -149,10 +160,17 @@ class ForwardForward(ClassifierExperiment):
     def _step_simultaneous(self) -> dict[str, torch.Tensor]:
         x, y = self.next_batch()
         h_pos, h_neg = self._make_pair(x, y, self.gen)
+        outputs = []
+        for layer in self.layers:
+            h_pos, h_neg, g_pos, g_neg = self._layer_forward(layer, h_pos.detach(), h_neg.detach())
+            outputs.append((h_pos, g_pos, g_neg))
+        gamma = self.p["collab_gamma"]
+        logit_pos = collaborative_goodness([g_pos for _, g_pos, _ in outputs], gamma)
+        logit_neg = collaborative_goodness([g_neg for _, _, g_neg in outputs], gamma)
         total = torch.zeros((), device=self.device)
         stats: dict[str, torch.Tensor] = {}
-        for i, layer in enumerate(self.layers):
-            loss, g_pos, g_neg, h_pos, h_neg = self._layer_loss(i, layer, h_pos.detach(), h_neg.detach())
+        for i, (a_pos, g_pos, g_neg) in enumerate(outputs):
+            loss = self._layer_objective(i, logit_pos[i], logit_neg[i], a_pos)
             total = total + loss
             stats.update(self._layer_stats(i, loss, g_pos, g_neg))
         optimizer = self.optimizers[0]

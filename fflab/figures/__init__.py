@@ -6,27 +6,80 @@ missing, shows a "waiting for data" note instead of raising.
 """
 
 from fflab.figures.common import UIREVISION, WAITING_TEXT, is_waiting, waiting_figure
+from fflab.figures.fastweights import (
+    accuracy_by_delay_figure,
+    episode_line_figure,
+    episode_vectors_figure,
+    fast_weight_animation_figure,
+    metric_lines_figure,
+    phase_spans,
+    recall_figure,
+)
+from fflab.figures.fastweights_kv import capacity_figure, key_cosine_figure, matrix_figure, retrieval_bars_figure
+from fflab.figures.fastweights_srwm import (
+    ablation_figure,
+    per_task_steps_figure,
+    pointer_figure,
+    task_matrices_figure,
+)
 from fflab.figures.ff import (
     accuracy_figure,
     goodness_histogram_figure,
     goodness_means_figure,
     layer_loss_figure,
 )
+from fflab.figures.gallery import negatives_gallery_figure
 from fflab.figures.images import confusion_figure, examples_figure, weight_grid_figure
+from fflab.figures.race import (
+    RankingRow,
+    final_accuracy_figure,
+    race_accuracy_figure,
+    race_loss_figure,
+    race_ranking,
+    separation_figure,
+    strategy_colour,
+    strategy_curves,
+)
 from fflab.figures.records import downsample, latest, throughput
+from fflab.figures.variants import class_goodness_figure
 
 __all__ = [
+    "RankingRow",
     "UIREVISION",
     "WAITING_TEXT",
+    "ablation_figure",
+    "accuracy_by_delay_figure",
     "accuracy_figure",
+    "capacity_figure",
+    "class_goodness_figure",
     "confusion_figure",
     "downsample",
+    "episode_line_figure",
+    "episode_vectors_figure",
     "examples_figure",
+    "fast_weight_animation_figure",
+    "final_accuracy_figure",
     "goodness_histogram_figure",
     "goodness_means_figure",
     "is_waiting",
+    "key_cosine_figure",
     "latest",
     "layer_loss_figure",
+    "matrix_figure",
+    "metric_lines_figure",
+    "negatives_gallery_figure",
+    "per_task_steps_figure",
+    "phase_spans",
+    "pointer_figure",
+    "race_accuracy_figure",
+    "race_loss_figure",
+    "race_ranking",
+    "recall_figure",
+    "retrieval_bars_figure",
+    "separation_figure",
+    "strategy_colour",
+    "strategy_curves",
+    "task_matrices_figure",
     "throughput",
     "waiting_figure",
     "weight_grid_figure",

@@ -124,3 +124,37 @@ def test_cli_run_reports_the_metrics(name, keys, tmp_path):
     summary = json.loads(out.read_text())
     assert summary["status"] == "finished" and summary["preset"] == "reference"
     assert set(summary["metrics"]) == keys
+
+
+def test_delay_snapshot_reads_every_step_and_keeps_few_frames_of_long_episodes():
+    exp, _ = train("fastweights-delay", steps=3)
+    snap = exp.snapshot()
+    assert np.allclose(snap["readout"][-1], snap["output"])
+    assert snap["fast_weight_steps"] == list(range(exp.p["show_delay"] + 2))
+    assert snap["test_delays"] == [] and snap["accuracy_by_delay"] == []
+    exp.evaluate()
+    snap = exp.snapshot()
+    assert snap["test_delays"] == list(range(3, 13)) and len(snap["accuracy_by_delay"]) == 10
+    exp.update(show_delay=998)
+    snap = exp.snapshot()
+    steps = snap["fast_weight_steps"]
+    assert len(steps) == len(snap["fast_weights"]) <= 200 and steps[0] == 0 and steps[-1] == 999
+    assert len(snap["gate"]) == len(snap["fast_weight_norm"]) == 1000
+
+
+def test_kv_snapshot_holds_each_write_and_both_rules_capacity():
+    exp, _ = train("fastweights-kv", steps=200)
+    snap = exp.snapshot()
+    assert snap["fast_weights_each_write"].shape == (5, 8, 8)
+    assert np.allclose(snap["fast_weights_each_write"][-1], snap["fast_weights"])
+    assert set(snap["capacity_cosine_by_rule"]) == set(snap["capacity_cosine_untrained"]) == {"sum", "delta"}
+    assert snap["capacity_cosine"] == snap["capacity_cosine_by_rule"]["sum"]
+    # one pair is always retrieved exactly, trained or not
+    assert all(abs(c[0] - 1) < 1e-5 for c in snap["capacity_cosine_untrained"].values())
+
+
+def test_srwm_logs_per_task_and_ablated_accuracy_on_evaluation_steps():
+    _, records = train("srwm", episodes=4, eval_every=2)
+    evaluated = [r for r in records if "query_accuracy" in r]
+    assert len(evaluated) == 2
+    assert {"query_accuracy_ablated", "query_accuracy.XOR"} <= set(evaluated[0])

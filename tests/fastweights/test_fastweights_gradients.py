@@ -57,3 +57,36 @@ def test_srwm_gradient_flows_through_the_writes():
         model.zero_grad()
         srwm.query_loss(model(x, 0.5, self_modify=on), targets).backward()
         assert (model.a_row.grad is not None and model.a_row.grad.abs().sum() > 0) == on
+
+
+@pytest.mark.parametrize("rule", ["sum", "delta"])
+def test_kv_single_episode_retrieval_matches_the_batched_one_in_value_and_gradient(rule):
+    """Training uses `retrieve_one` (fewer ops); it must be the same function as `retrieve`."""
+    gen = torch.Generator().manual_seed(1)
+    keys, values, query = kv.make_episodes(3, 4, 5, 3, bias=1.0, noise=0.4, generator=gen)
+    keys, values = keys.double(), values.double()
+    weight = torch.eye(5, dtype=torch.float64) + 0.3 * torch.randn(5, 5, generator=gen, dtype=torch.float64)
+    for b in range(3):
+        w1, w2 = weight.clone().requires_grad_(True), weight.clone().requires_grad_(True)
+        y_batched, _ = kv.retrieve(w1, keys[b : b + 1], values[b : b + 1], query[b : b + 1], rule, beta=0.8)
+        y_one = kv.retrieve_one(w2, keys[b], values[b], int(query[b]), rule, beta=0.8)
+        torch.testing.assert_close(y_one, y_batched[0])
+        y_batched.square().sum().backward()
+        y_one.square().sum().backward()
+        torch.testing.assert_close(w2.grad, w1.grad)
+    q = int(query[0])
+    assert torch.autograd.gradcheck(lambda w: kv.retrieve_one(w, keys[0], values[0], q, rule, 0.8),
+                                    (weight.clone().requires_grad_(True),), eps=1e-6, atol=1e-6, rtol=1e-4)
+
+
+@pytest.mark.parametrize("rule", ["sum", "delta"])
+def test_kv_capacity_cosines_equal_retrieving_from_each_prefix(rule):
+    gen = torch.Generator().manual_seed(2)
+    keys, values, _ = kv.make_episodes(4, 6, 5, 3, bias=1.0, noise=0.4, generator=gen)
+    queries = torch.stack([torch.randint(0, n, (4,), generator=gen) for n in range(1, 7)], dim=1)
+    weight = torch.eye(5) + 0.3 * torch.randn(5, 5, generator=gen)
+    curve = kv.capacity_cosines(weight, keys, values, queries, rule, beta=0.9)
+    for n in range(1, 7):
+        y, _ = kv.retrieve(weight, keys[:, :n], values[:, :n], queries[:, n - 1], rule, beta=0.9)
+        expected = F.cosine_similarity(y, values[torch.arange(4), queries[:, n - 1]], dim=-1).mean()
+        torch.testing.assert_close(curve[n - 1], expected)

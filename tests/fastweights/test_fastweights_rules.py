@@ -2,7 +2,15 @@
 
 import torch
 
-from fflab.fastweights.rules import cumulative_gated_writes, delta_rule, gated_write, pointer_write, sum_rule
+from fflab.fastweights.rules import (
+    cumulative_gated_writes,
+    delta_rule,
+    delta_rule_states,
+    gated_write,
+    pointer_write,
+    sum_rule,
+    sum_rule_states,
+)
 
 
 def gen(seed=0):
@@ -67,3 +75,13 @@ def test_pointer_write_puts_value_where_the_pointers_point():
     expected = torch.zeros(3, 3, dtype=torch.float64)
     expected[1, 2] = 0.5 * 0.5 * -0.8
     torch.testing.assert_close(out[0], expected)
+
+
+def test_rule_states_are_the_rules_over_each_prefix():
+    keys = torch.randn(2, 5, 4, generator=gen(), dtype=torch.float64)
+    values = torch.randn(2, 5, 3, generator=gen(1), dtype=torch.float64)
+    delta, summed = delta_rule_states(keys, values, beta=0.6), sum_rule_states(keys, values)
+    assert delta.shape == summed.shape == (2, 5, 3, 4)
+    for n in range(5):
+        torch.testing.assert_close(delta[:, n], delta_rule(keys[:, : n + 1], values[:, : n + 1], beta=0.6))
+        torch.testing.assert_close(summed[:, n], sum_rule(keys[:, : n + 1], values[:, : n + 1]))

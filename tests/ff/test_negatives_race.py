@@ -150,3 +150,9 @@ def test_ff_trains_with_every_strategy(name):
         exp.steps_done += 1
     assert record["loss.layer1"] == record["loss.layer1"]  # not NaN
     assert exp.snapshot()["negative_images"].shape[1:] == (8, 8)
+
+
+def test_records_carry_the_step_within_each_seed_for_curves_over_seeds():
+    exp = race(strategies="wrong_label", seeds=2, steps=3)
+    records = advance(exp)
+    assert [r["seed_step"] for r in records] == [1, 2, 3, 1, 2, 3]

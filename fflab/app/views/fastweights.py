@@ -1,0 +1,93 @@
+"""Live views of the fast-weight experiments; this module holds the unknown-delay view and what all three share.
+
+Each view draws metric tiles, the training curves, then tabs of figures of one held-out test episode traced at
+the run's latest snapshot (only the open tab is drawn).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import streamlit as st
+
+from fflab import figures as figs
+from fflab.app.url_state import LabState
+from fflab.app.views.common import chart, is_open, pct
+from fflab.runner import Run
+
+ANIMATION_HELP = ("Drag the slider to step through the episode, or press ▶ Play. The animation runs in your "
+                  "browser; while a run trains, each new snapshot redraws it, so pause the run to play it at leisure.")
+
+
+def main_run(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> tuple[Run | None, list, dict]:
+    """The page's run, its records and its latest snapshot (empty before the first one)."""
+    run = runs.get(lab.experiment)
+    return run, records.get(lab.experiment, []), (run.snapshot if run is not None else {}) or {}
+
+
+def open_tabs(names: Sequence[str], key: str) -> list[Any]:
+    """Tabs that remember which is open, so only that one is drawn on each redraw."""
+    return st.tabs(list(names), key=key, on_change="rerun")
+
+
+def number(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def delay_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> None:
+    """`fastweights-delay`: curves, then W_fast, the gate, k/v/q and the recall of one test episode."""
+    run, recs, snap = main_run(runs, records, lab)
+    if run is None:
+        return
+    final = run.final_metrics if run.status.terminal else {}
+    cols = st.columns(4)
+    cols[0].metric("Bit accuracy (batch)", pct(figs.latest(recs, "bit_accuracy")),
+                   help="Share of recalled bits with the right sign, on the latest training batch.")
+    cols[1].metric("Held-out, trained delays", pct(final.get("bit_accuracy")),
+                   help="Bit accuracy at recall on held-out episodes, every delay K in the training range "
+                        "(measured when the run ends).")
+    cols[2].metric("Held-out, longer delays", pct(final.get("bit_accuracy_long")),
+                   help="The same for K from delay_max + 1 to test_delay_max: delays never trained on.")
+    cols[3].metric("Delay K (batch)", number(figs.latest(recs, "delay"), 0),
+                   help="The delay of the latest training batch (all its episodes share it).")
+    left, right = st.columns(2)
+    with left:
+        chart(figs.metric_lines_figure(recs, [("loss", "MSE at recall")], "Training loss", y_title="loss"),
+              "fw-delay-loss")
+    with right:
+        chart(figs.metric_lines_figure(recs, [("bit_accuracy", "batch bit accuracy")], "Bit accuracy at recall",
+                                       y_title="accuracy", percent=True), "fw-delay-accuracy")
+    phase = snap.get("phase")
+    shown = f"one held-out episode with delay K = {len(phase) - 2}" if phase else "one held-out episode"
+    st.caption(f"Below: {shown} (set show_delay to change it), traced with the slow weights of the latest "
+               "snapshot. Phases: store (t = 0, the pattern and the store flag), distractors, recall (last step).")
+    fast, gate, vectors, recall = open_tabs(["Fast weights", "Gate", "Keys, values, queries", "Recall"],
+                                            "fw-delay-tabs")
+    if is_open(fast):
+        with fast:
+            chart(figs.fast_weight_animation_figure(snap.get("fast_weights"), snap.get("fast_weight_steps"), phase,
+                                                    row_title="pattern bit (value)", col_title="key unit"),
+                  "fw-delay-fast")
+            st.caption(ANIMATION_HELP + " W_fast starts at zero; the store step writes η·g·v kᵀ and, if the gate "
+                       "stays shut, nothing else changes it until the recall step reads W_fast q.")
+            chart(figs.episode_line_figure(snap.get("fast_weight_norm"), phase, "‖W_fast‖ through the episode",
+                                           "Frobenius norm", "‖W_fast‖"), "fw-delay-norm")
+    if is_open(gate):
+        with gate:
+            chart(figs.episode_line_figure(snap.get("gate"), phase, "Write gate g per step", "gate g", "g",
+                                           y_range=(0, 1.02)), "fw-delay-gate")
+            st.caption("A trained net opens the gate at the store step and keeps it nearly shut on the "
+                       "distractors, so they do not overwrite the pattern.")
+    if is_open(vectors):
+        with vectors:
+            chart(figs.episode_vectors_figure({"key k": snap.get("keys"), "value v": snap.get("values"),
+                                               "query q": snap.get("queries"), "read-out W_fast q": snap.get("readout")},
+                                              phase), "fw-delay-vectors")
+            st.caption("Each panel: units (rows) against steps (columns). The read-out is what a read at each step "
+                       "would give; only the one at recall is scored.")
+    if is_open(recall):
+        with recall:
+            chart(figs.recall_figure(snap.get("output"), snap.get("target")), "fw-delay-recall")
+            chart(figs.accuracy_by_delay_figure(snap.get("test_delays") or [], snap.get("accuracy_by_delay") or [],
+                                                snap.get("train_delays")), "fw-delay-by-delay")
