@@ -33,9 +33,11 @@ ENTRIES = [
           "A memory in fast-changing weights: recall after an unknown delay, without backprop through time.",
           "pages/fast_weights.py"),
     Entry("Chunker", "chunker", ":material/segment:",
-          "History compression: a higher level learns only what the lower one fails to predict."),
+          "History compression: a higher level learns only what the lower one fails to predict.",
+          "pages/chunker.py"),
     Entry("Variants & transfer", "variants", ":material/tune:",
-          "SymBa, peer normalisation, softmax heads, and how FF features transfer to new tasks."),
+          "Channel-wise competitive FF (no negative data), and whether FF features transfer to a new task.",
+          "pages/variants.py"),
 ]
 
 

@@ -42,7 +42,7 @@ PARAMS = ParamSpec([
           high=100_000),
     Param("batch", "int", 8, "Parallel streams per update.", low=1, high=512),
     Param("threshold", "float", 0.95, "A symbol is a surprise when A gave it a probability below this.",
-          low=0.01, high=0.999, live=True),
+          low=0.001, high=0.999, live=True),
     Param("hidden_a", "int", 32, "Hidden units of the automatizer A.", low=2, high=512),
     Param("hidden_c", "int", 32, "Hidden units of the chunker C.", low=2, high=512),
     Param("hidden_single", "int", 32, "Hidden units of the single net (the baseline).", low=2, high=512),

@@ -47,12 +47,15 @@ def recurrent_weights(net: RecurrentNet) -> torch.Tensor:
 
 
 @torch.no_grad()
-def gradient_norm_by_depth(net: RecurrentNet, states: torch.Tensor, last: int, dloss_dstate: torch.Tensor) -> np.ndarray:
+def gradient_norm_by_depth(
+    net: RecurrentNet, states: torch.Tensor, last: int, dloss_dstate: torch.Tensor
+) -> np.ndarray:
     """‖∂L/∂h_{last−d}‖ for d = 0 .. last, mean over the batch, by the chain rule in float64.
 
     `states` (B, T, H) are the net's hidden states, `dloss_dstate` (B, H) is ∂L/∂h_last for a loss
     that reads only h_last. Going back one step multiplies by W_hhᵀ diag(1 − h²):
-    ∂L/∂h_{t−1} = W_hhᵀ ((1 − h_t²) ⊙ ∂L/∂h_t). Float64 keeps the vanishing tail above underflow longer.
+    ∂L/∂h_{t−1} = W_hhᵀ ((1 − h_t²) ⊙ ∂L/∂h_t). Float64 keeps the vanishing tail above underflow
+    longer.
     """
     w_hh = recurrent_weights(net).detach().double()
     h = states.detach().double()

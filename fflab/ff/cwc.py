@@ -55,7 +55,7 @@ CWC_PARAMS = ParamSpec(
               "training), one value per layer, the last repeating; 0 learns to the end.", low=0, high=500,
               unit="epochs", max_items=8),
         Param("predict", "choice", "goodness", "Which predictor gives `test_accuracy` (all three are scored).",
-              choices=PREDICTORS, choice_help={
+              live=True, choices=PREDICTORS, choice_help={
                   "goodness": "argmax of the class goodness summed over all layers",
                   "goodness_last": "argmax of the last layer's class goodness",
                   "softmax": "a linear softmax head on the last layer's output"}),
@@ -73,7 +73,7 @@ class ChannelwiseCompetitive(ClassifierExperiment):
     params = CWC_PARAMS
     presets = CWC_PRESETS
     default_preset = "digits-quick"
-    # Grouped convolutions on a CPU gain little from a second thread and lose ten-fold when the cores are busy.
+    # Grouped convolutions on a CPU gain little from a second thread and lose several-fold when the cores are busy.
     max_threads = 1
 
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):

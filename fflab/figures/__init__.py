@@ -5,6 +5,15 @@ Every figure sets a constant `uirevision` (zoom survives redraws) and, when its 
 missing, shows a "waiting for data" note instead of raising.
 """
 
+from fflab.figures.chunker import (
+    compressed_length_figure,
+    effective_depth_figure,
+    gradient_depth_figure,
+    net_losses_figure,
+    paired_accuracy_figure,
+    surprise_raster_figure,
+    surprise_stream_figure,
+)
 from fflab.figures.common import UIREVISION, WAITING_TEXT, is_waiting, waiting_figure
 from fflab.figures.fastweights import (
     accuracy_by_delay_figure,
@@ -41,6 +50,7 @@ from fflab.figures.race import (
     strategy_curves,
 )
 from fflab.figures.records import downsample, latest, throughput
+from fflab.figures.transfer import pretraining_figure, transfer_figure
 from fflab.figures.variants import class_goodness_figure
 
 __all__ = [
@@ -52,8 +62,10 @@ __all__ = [
     "accuracy_figure",
     "capacity_figure",
     "class_goodness_figure",
+    "compressed_length_figure",
     "confusion_figure",
     "downsample",
+    "effective_depth_figure",
     "episode_line_figure",
     "episode_vectors_figure",
     "examples_figure",
@@ -61,6 +73,7 @@ __all__ = [
     "final_accuracy_figure",
     "goodness_histogram_figure",
     "goodness_means_figure",
+    "gradient_depth_figure",
     "is_waiting",
     "key_cosine_figure",
     "latest",
@@ -68,6 +81,8 @@ __all__ = [
     "matrix_figure",
     "metric_lines_figure",
     "negatives_gallery_figure",
+    "net_losses_figure",
+    "paired_accuracy_figure",
     "per_task_steps_figure",
     "phase_spans",
     "pointer_figure",
@@ -79,8 +94,12 @@ __all__ = [
     "separation_figure",
     "strategy_colour",
     "strategy_curves",
+    "surprise_raster_figure",
+    "surprise_stream_figure",
     "task_matrices_figure",
+    "pretraining_figure",
     "throughput",
+    "transfer_figure",
     "waiting_figure",
     "weight_grid_figure",
 ]

@@ -79,7 +79,8 @@ def metric_lines_figure(records: Sequence[dict], lines: Sequence[tuple[str, str]
     if not traces:
         return waiting_figure(title, "nothing logged yet")
     y_axis = dict(range=[0, 1.02], tickformat=".0%") if percent else {}
-    return figure(traces, title, x_title, y_title, yaxis=y_axis)
+    legend = dict(orientation="v", x=1.02, xanchor="left", y=1.0, yanchor="top") if len(traces) > 3 else None
+    return figure(traces, title, x_title, y_title, yaxis=y_axis, **({"legend": legend} if legend else {}))
 
 
 def _heatmap(z: np.ndarray, limit: float, **kw: Any) -> dict:
@@ -111,7 +112,7 @@ def fast_weight_animation_figure(fast_weights: Any, steps: Sequence[int] | None 
     # keeps the figure cheap enough to rebuild on every live redraw
     frames = [dict(name=str(s), data=[dict(type="heatmap", z=arr[i])], traces=[0],
                    layout=dict(title=dict(text=caption(i)))) for i, s in enumerate(steps)]
-    slider = dict(active=len(steps) - 1, x=0.08, len=0.92, y=0, yanchor="top", pad=dict(t=30),
+    slider = dict(active=len(steps) - 1, x=0.2, len=0.8, y=0, yanchor="top", pad=dict(t=40),
                   currentvalue=dict(prefix=f"{step_name} ", font=dict(size=11)),
                   steps=[dict(method="animate", label=str(s),
                               args=[[str(s)], dict(mode="immediate", frame=dict(duration=0, redraw=True),
@@ -133,11 +134,18 @@ def fast_weight_animation_figure(fast_weights: Any, steps: Sequence[int] | None 
 
 
 def episode_line_figure(values: Any, phase: Sequence[str] | None, title: str, y_title: str, name: str,
-                        colour: str = "#6a3d9a", y_range: Sequence[float] | None = None) -> go.Figure:
-    """One value per step of the episode (‖W_fast‖, the gate, a write strength) with the phases shaded."""
+                        colour: str = "#6a3d9a", y_range: Sequence[float] | None = None,
+                        from_zero: bool = False) -> go.Figure:
+    """One value per step of the episode (‖W_fast‖, the gate, a write strength) with the phases shaded.
+
+    `from_zero` starts the y axis at 0, so a quantity that barely moves (a norm across the gap) looks flat.
+    """
     arr = as_array(values, 1)
     if arr is None:
         return waiting_figure(title, "no episode yet")
+    finite = arr[np.isfinite(arr)]
+    if y_range is None and from_zero and finite.size and finite.max() > 0:
+        y_range = (0, float(finite.max()) * 1.08)
     trace = dict(type="scatter", x=list(range(len(arr))), y=arr, name=name, mode="lines+markers",
                  line=dict(color=colour, width=2), marker=dict(size=5, color=colour),
                  hovertemplate=f"step %{{x}}: {name} = %{{y:.3f}}<extra></extra>")
@@ -155,7 +163,7 @@ def episode_vectors_figure(vectors: Mapping[str, Any], phase: Sequence[str] | No
         return waiting_figure(title, "no episode yet")
     steps = max(arr.shape[0] for _, arr in panels)
     weights = [arr.shape[1] + 2 for _, arr in panels]  # panel heights follow their unit counts
-    gap, top = 0.06, 0.93
+    gap, top = 0.12, 0.9
     usable = top - gap * (len(panels) - 1)
     traces, layout, notes, shapes = [], {}, [], []
     y_top = top
@@ -169,8 +177,7 @@ def episode_vectors_figure(vectors: Mapping[str, Any], phase: Sequence[str] | No
         layout[axis_name(i, "x")] = dict(anchor=ya, matches="x" if i else None, range=[-0.5, steps - 0.5],
                                          showticklabels=i == len(panels) - 1,
                                          title=dict(text=EPISODE_X) if i == len(panels) - 1 else None)
-        layout[axis_name(i, "y")] = dict(domain=span, anchor=xa, autorange="reversed",
-                                         title=dict(text=name.split(" ")[0], font=dict(size=11)))
+        layout[axis_name(i, "y")] = dict(domain=span, anchor=xa, autorange="reversed")
         notes.append(panel_title(f"{name} (±{limit:.2g})", [0, 1], span[1]))
         shapes += [dict(type="line", xref=xa, yref=f"{ya} domain", x0=first - 0.5, x1=first - 0.5, y0=0, y1=1,
                         line=dict(color="#444444", width=1, dash="dot")) for _, first, _ in phase_spans(phase or [])[1:]]

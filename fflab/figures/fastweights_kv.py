@@ -34,8 +34,8 @@ def key_cosine_figure(before: Any, after: Any) -> go.Figure:
                            showscale=i == len(panels) - 1, colorbar=dict(thickness=12),
                            texttemplate="%{z:.2f}" if arr.size <= 64 else None, textfont=dict(size=10),
                            hovertemplate="pair %{y} · pair %{x}: cos %{z:.3f}<extra></extra>"))
-        layout[axis_name(i, "x")] = dict(domain=span, anchor=ya, dtick=1, title=dict(text="pair"))
-        layout[axis_name(i, "y")] = dict(anchor=xa, autorange="reversed", dtick=1, scaleanchor=xa)
+        layout[axis_name(i, "x")] = dict(domain=span, anchor=ya, dtick=1, title=dict(text="pair"), constrain="domain")
+        layout[axis_name(i, "y")] = dict(anchor=xa, autorange="reversed", dtick=1, scaleanchor=xa, constrain="domain")
         notes.append(panel_title(f"{name}: mean off-diagonal {float(np.mean(off)):.2f}", span, 1.0))
     return figure(traces, title, height=340, hovermode="closest", annotations=notes, **layout)
 

@@ -96,7 +96,8 @@ def per_task_steps_figure(values: Any, tasks: Sequence[str] | None, phase: Seque
                                hovertemplate=f"{name} label at step %{{x}}: %{{y:.0f}}<extra></extra>"))
     shapes, notes = phase_shading(phase or [])
     return figure(traces, title, EPISODE_X, y_title, shapes=shapes, annotations=notes, hovermode="closest",
-                  margin=dict(l=55, r=15, t=70, b=45), legend=dict(orientation="h", y=1.12, x=1.0, xanchor="right"))
+                  margin=dict(l=55, r=15, t=60, b=45),
+                  legend=dict(orientation="v", x=1.02, xanchor="left", y=1.0, yanchor="top"))
 
 
 def ablation_figure(accuracy: Mapping[str, float | None], ablated: float | None, where: str) -> go.Figure:

@@ -79,7 +79,7 @@ def test_delay_view_trains_live_and_animates_the_fast_weights(app_url, page):
 def test_kv_view_after_switching_from_the_delay_experiment(app_url, page):
     page.goto(f"{app_url}/fast_weights?hidden=16")  # a delay parameter: must not leak into kv
     wait_until_idle(page)
-    page.get_by_role("button", name="Key/value binding").click()
+    page.get_by_role("radio", name="Key/value binding").click()
     wait_for(lambda: "exp=kv" in page.evaluate("location.href"), what="exp=kv in the URL")
     wait_until_idle(page)
     assert "hidden" not in page.evaluate("location.href")

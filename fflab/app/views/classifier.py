@@ -16,11 +16,11 @@ SERIES_NAMES = {"ff": "FF", "bp": "Backprop"}
 def classifier_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> None:
     main = runs.get(lab.experiment)
     if main is not None:
-        _tiles(main, records[lab.experiment], runs.get(lab.baseline_name or ""))
+        classifier_tiles(main, records[lab.experiment], runs.get(lab.baseline_name or ""))
     _charts(runs, records, lab)
 
 
-def _tiles(run: Run, records: list[dict], baseline: Run | None) -> None:
+def classifier_tiles(run: Run, records: list[dict], baseline: Run | None) -> None:
     final = run.final_metrics if run.status.terminal else {}
     eval_samples = run.snapshot.get("eval_samples")
     test_acc = final.get("test_accuracy", figs.latest(records, "test_accuracy"))

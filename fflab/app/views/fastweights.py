@@ -72,7 +72,7 @@ def delay_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabSta
             st.caption(ANIMATION_HELP + " W_fast starts at zero; the store step writes η·g·v kᵀ and, if the gate "
                        "stays shut, nothing else changes it until the recall step reads W_fast q.")
             chart(figs.episode_line_figure(snap.get("fast_weight_norm"), phase, "‖W_fast‖ through the episode",
-                                           "Frobenius norm", "‖W_fast‖"), "fw-delay-norm")
+                                           "Frobenius norm", "‖W_fast‖", from_zero=True), "fw-delay-norm")
     if is_open(gate):
         with gate:
             chart(figs.episode_line_figure(snap.get("gate"), phase, "Write gate g per step", "gate g", "g",

@@ -53,7 +53,7 @@ def kv_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState)
     if is_open(capacity):
         with capacity:
             chart(figs.capacity_figure(snap.get("capacity_pairs") or [], snap.get("capacity_cosine_by_rule"),
-                                       snap.get("capacity_cosine_untrained"), lab.values.get("pairs"),
+                                       snap.get("capacity_cosine_untrained"), run.spec.params.get("pairs"),
                                        snap.get("rule")), "fw-kv-capacity")
             st.caption("A d × d matrix holds d orthogonal keys without interference; past that, pairs crowd each "
                        "other out. The delta rule W += β(v − W k)kᵀ overwrites what a key already retrieves "
@@ -64,6 +64,8 @@ def kv_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState)
                                                     "W_fast after each write", "value unit", "key unit",
                                                     step_name="after write"), "fw-kv-fast")
             st.caption(ANIMATION_HELP)
+            chart(figs.episode_line_figure(snap.get("fast_weight_norm"), None, "‖W_fast‖ after each write",
+                                           "Frobenius norm", "‖W_fast‖", from_zero=True), "fw-kv-norm")
             chart(figs.episode_vectors_figure({"written key W_K k": snap.get("written_keys"),
                                                "value v": snap.get("values")},
                                               title="Keys and values written, one pair per step"), "fw-kv-vectors")
@@ -81,7 +83,7 @@ def srwm_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabStat
     ended = bool(run.status.terminal and run.final_metrics)
     accuracy = final_or_latest(run, recs, "query_accuracy")
     ablated = final_or_latest(run, recs, "query_accuracy_ablated")
-    where = f"{lab.values.get('eval_episodes', '')} held-out episodes per task" if ended else \
+    where = f"{run.spec.params.get('eval_episodes', '')} held-out episodes per task" if ended else \
         "100 held-out episodes per task, at the last evaluation"
     cols = st.columns(4)
     cols[0].metric("Query accuracy", pct(accuracy), help=f"Labels right in the query phase: {where}.")

@@ -1,0 +1,162 @@
+"""Live views of the history-compression experiments: `chunker-22` and `chunker-deep`.
+
+Each draws metric tiles, the surprise stream of a fixed test stream (A's probability of every actual symbol,
+the threshold, the surprises that make up C's input), the training curves, then tabs drawn only when open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from fflab import figures as figs
+from fflab.app.url_state import LabState
+from fflab.app.views.common import chart, is_open, pct
+from fflab.chunker.streams import BLOCK_LEN
+from fflab.figures.chunker import AUTOMATIZER, BASELINE, CHUNKER
+from fflab.runner import Run
+
+RECENT = 20  # steps in the running mean shown while a run goes
+
+
+def _recent_mean(records: Sequence[dict], key: str) -> float | None:
+    values = [r[key] for r in records[-RECENT:] if key in r]
+    return sum(values) / len(values) if values else None
+
+
+def _main(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> tuple[Run | None, list, dict]:
+    run = runs.get(lab.experiment)
+    return run, records.get(lab.experiment, []), (run.snapshot if run is not None else {}) or {}
+
+
+def _value(run: Run, records: Sequence[dict], key: str) -> float | None:
+    """The final metric once the run has ended, else the running mean of the latest steps."""
+    final = run.final_metrics if run.status.terminal else {}
+    return final.get(key, _recent_mean(records, key))
+
+
+def _where(run: Run, fresh: str) -> str:
+    return fresh if run.status.terminal and run.final_metrics else f"running mean of the last {RECENT} training steps"
+
+
+def chunker22_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> None:
+    """Tiles, the surprise stream, label accuracy of both systems, C's stream length, the raster and losses."""
+    run, recs, snap = _main(runs, records, lab)
+    if run is None:
+        return
+    where = _where(run, "on fresh test blocks, after training")
+    cols = st.columns(4)
+    cols[0].metric("Label accuracy, chunker", pct(_value(run, recs, "label_accuracy")),
+                   help=f"Share of blocks whose first symbol C names right at the block's end ({where}).")
+    cols[1].metric("Label accuracy, single net", pct(_value(run, recs, "label_accuracy_single")),
+                   help=f"The same for one Elman net trained with BPTT within the block ({where}). Chance: 50%.")
+    surprises = _value(run, recs, "surprises_per_block")
+    cols[2].metric("Surprises per block", "–" if surprises is None else f"{surprises:.2f}",
+                   help=f"Symbols per 21-symbol block that A failed to predict: C's whole input ({where}).")
+    cols[3].metric("A's next-symbol accuracy", pct(_value(run, recs, "next_accuracy")),
+                   help=f"Share of next symbols A gets right; the block's first (a or x) is a coin flip ({where}).")
+    chart(figs.surprise_stream_figure(snap), "chunker22-stream")
+    st.caption(_labels_caption(snap))
+    left, right = st.columns(2)
+    with left:
+        chart(figs.paired_accuracy_figure(recs, [("label_accuracy", "chunker (A + C)", CHUNKER),
+                                                 ("label_accuracy_single", "single net", BASELINE)],
+                                          "Label accuracy (training blocks)"), "chunker22-accuracy")
+    with right:
+        chart(figs.compressed_length_figure(recs, "surprises_per_block", BLOCK_LEN, "C's stream: symbols per block"),
+              "chunker22-compressed")
+    raster, losses = st.tabs(["Surprise raster", "Losses"], key="chunker22-tabs", on_change="rerun")
+    if is_open(raster):
+        with raster:
+            chart(figs.surprise_raster_figure(snap.get("raster"), snap.get("raster_blocks"),
+                                              snap.get("symbol_names")), "chunker22-raster")
+            st.caption("Each column is a training block; red marks the positions where A was surprised (the share "
+                       "of the parallel streams). At first every position is; then only the block's first symbol, "
+                       "which no predictor can know.")
+    if is_open(losses):
+        with losses:
+            chart(figs.net_losses_figure(recs, [("loss_a", "A: next symbol", AUTOMATIZER),
+                                                ("loss_c", "C: next surprise + label", CHUNKER),
+                                                ("loss_single", "single net: both", BASELINE)]), "chunker22-losses")
+            st.caption("C's loss cannot fall below ln 2 ≈ 0.69: its next input is a or x at random.")
+
+
+def _labels_caption(snap: dict) -> str:
+    labels, chunker, single = snap.get("labels"), snap.get("label_prob"), snap.get("label_prob_single")
+    if labels is None or chunker is None or single is None:
+        return "A fixed test stream, traced with the latest weights."
+    right_c = sum((p > 0.5) == (y > 0.5) for p, y in zip(chunker, labels, strict=True))
+    right_s = sum((p > 0.5) == (y > 0.5) for p, y in zip(single, labels, strict=True))
+    return (f"A fixed test stream of {len(labels)} blocks (red a, blue x, grey b1..b20), traced with the latest "
+            f"weights. At each block's end, C named its first symbol right in {right_c} of {len(labels)} blocks, "
+            f"the single net in {right_s}. Crosses: the surprises, all C ever sees.")
+
+
+def deep_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> None:
+    """Tiles, the compressed stream of a test sequence, recall accuracy and losses, gradient by depth."""
+    run, recs, snap = _main(runs, records, lab)
+    if run is None:
+        return
+    where = _where(run, "on fresh test sequences, after training")
+    cols = st.columns(4)
+    cols[0].metric("Trigger recall, chunker", pct(_value(run, recs, "trigger_accuracy")),
+                   help=f"Share of sequences where C's prediction for the last symbol picks the right trigger, "
+                        f"A or B ({where}). Chance: 50%.")
+    cols[1].metric("Trigger recall, baseline", pct(_value(run, recs, "trigger_accuracy_baseline")),
+                   help=f"The same for one net trained with full BPTT over all T steps ({where}).")
+    length = _value(run, recs, "compressed_length")
+    cols[2].metric("Compressed length", "–" if length is None else f"{length:.2f}",
+                   help=f"Symbols per sequence that A failed to predict: C's whole input ({where}).")
+    depth = snap.get("effective_depth_baseline")
+    cols[3].metric("Baseline's gradient reach", "–" if depth is None else f"{depth} steps",
+                   help="How far back the recall loss's gradient in the baseline stays above 1% of its size at the "
+                        "recall step (on fixed test sequences).")
+    chart(figs.surprise_stream_figure(snap, "A's probability of each symbol, and the compressed stream"),
+          "chunker-deep-stream")
+    st.caption(_events_caption(snap))
+    left, right = st.columns(2)
+    with left:
+        chart(figs.paired_accuracy_figure(recs, [("trigger_accuracy", "chunker (A + C)", CHUNKER),
+                                                 ("trigger_accuracy_baseline", "full-BPTT baseline", BASELINE)],
+                                          "Trigger recall, A or B (training batches)"),
+              "chunker-deep-accuracy")
+    with right:
+        chart(figs.net_losses_figure(recs, [("loss_a", "A (truncated BPTT)", AUTOMATIZER),
+                                            ("loss_c", "C (compressed stream)", CHUNKER),
+                                            ("loss_baseline", "baseline (full BPTT)", BASELINE)],
+                                     "Losses per step"), "chunker-deep-losses")
+    gradient, bars = st.tabs(["Gradient by depth", "Effective depth"], key="chunker-deep-tabs", on_change="rerun")
+    if is_open(gradient):
+        with gradient:
+            chart(figs.gradient_depth_figure(snap.get("gradient_by_depth"), depth, snap.get("compressed_length")),
+                  "chunker-deep-gradient")
+            st.caption("‖∂(recall loss)/∂h‖ of the baseline at each distance back from the recall step, relative to "
+                       "the recall step (mean over 8 fixed test sequences). It shrinks by a factor at every step: "
+                       "long before t = 0 no signal is left to teach the net to keep the trigger. Gaps: below "
+                       "float64's range.")
+    if is_open(bars):
+        with bars:
+            chart(figs.effective_depth_figure(snap.get("T"), depth, snap.get("compressed_length")),
+                  "chunker-deep-depth")
+            st.caption(_fairness_caption(snap))
+
+
+def _events_caption(snap: dict) -> str:
+    positions, symbols, names = snap.get("event_positions"), snap.get("event_symbols"), snap.get("symbol_names")
+    if positions is None or symbols is None or not names:
+        return "A fixed test sequence, traced with the latest weights."
+    events = ", ".join(f"{names[s]} at t = {p}" for p, s in zip(positions, symbols, strict=True))
+    choice = snap.get("recall_choice")
+    said = f" C's recall: {names[choice]} (trigger {names[snap['trigger']]})." if choice is not None else ""
+    return f"A fixed test sequence of T = {snap.get('T')} steps. C's whole input: {events}.{said}"
+
+
+def _fairness_caption(snap: dict) -> str:
+    updates, seconds = snap.get("updates"), snap.get("seconds")
+    text = ("The lag to bridge, how far back the baseline's gradient reaches (1% rule), and the length of the "
+            "compressed stream C learns from.")
+    if updates and seconds:
+        text += (f" So far A and C made {updates['chunker']:,} updates in {seconds['chunker']:.1f} s; the baseline "
+                 f"{updates['baseline']:,} in {seconds['baseline']:.1f} s.")
+    return text

@@ -1,0 +1,65 @@
+"""Variants & transfer: Forward-Forward beyond Hinton's recipe, and whether its features carry to a new task."""
+
+import streamlit as st
+
+from fflab.app.experiment_choice import choose_experiment
+from fflab.app.lab import experiment_lab
+from fflab.app.nav import ensure_frame
+from fflab.app.views.transfer import transfer_view
+from fflab.app.views.variants import cwc_view
+
+ensure_frame()
+
+CWC_PAPER = ("A. Papachristodoulou, C. Kyrkou, S. Timotheou, T. Theocharides (2024), *Convolutional Channel-wise "
+             "Competitive Learning for the Forward-Forward Algorithm*, AAAI, "
+             "[arXiv:2312.12668](https://arxiv.org/abs/2312.12668)")
+STUDY = "[koriyoshi2041/ff-negative-samples](https://github.com/koriyoshi2041/ff-negative-samples)"
+
+EXPERIMENTS = {"cwc": "CwC-FF", "transfer": "Transfer"}
+
+st.title("Variants & transfer")
+st.markdown(
+    "Plain Forward-Forward is one recipe among several. Here: a convolutional variant that needs **no negative "
+    "data**, and a test of a bold claim, that FF's features **transfer worse than a random network's**. "
+    "Layer collaboration (`collab_gamma`), peer normalisation and the SymBa loss are options of the "
+    "Forward-Forward page."
+)
+choice = choose_experiment(
+    "variants", EXPERIMENTS, "Experiment",
+    "Which experiment to show. Each keeps its own settings and run; the choice is kept in the URL.",
+)
+
+if choice == "cwc":
+    st.markdown(
+        "**Channel-wise competition.** Each convolutional layer splits its channels into one group per class. "
+        "A group's goodness is the mean square of its activities; the layer's loss is a cross-entropy over the "
+        "class goodnesses, so the true class's group must win against the others. There is no positive/negative "
+        "pair and no label overlaid on the image. Every layer still learns alone (its input is detached).\n\n"
+        "**Watch:** the class-goodness matrices grow a bright diagonal, layer by layer; accuracy climbs without "
+        "a single negative example."
+    )
+    st.caption(f"Source: {CWC_PAPER}. Published: 0.58% MNIST and 7.69% Fashion-MNIST test error (20 epochs).")
+    experiment_lab("cwc", view=cwc_view)
+else:
+    st.markdown(
+        "**The question.** Pretrain each model on the source task (MNIST), freeze it, and fit only a linear "
+        "probe on the target task (Fashion-MNIST). Good general features make a good probe. A study reports "
+        "standard FF at 54%, *below* a random untrained net (72%), with backprop at 75% and CwC-FF at 89%.\n\n"
+        "**Watch:** the bars fill in as each model finishes; compare the target bar with the random net's, and "
+        "the source bar (how well the model solved its own task) with the target bar."
+    )
+    st.caption(f"Claim under test: {STUDY} (README, transfer study). Offline, `digits-low-to-high` pretrains on "
+               "the 8x8 digits 0-4 and probes on 5-9.")
+    with st.expander("How the comparison is kept fair"):
+        st.markdown(
+            """
+- Every model gets the same seed, the same source data and the same probe: softmax regression on
+  standardised features, full-batch Adam for `probe_steps` steps on `probe_samples` target images, scored on
+  the whole target test set.
+- FF's features: each layer's normalised activities with a *neutral* label (every label pixel equal), all
+  layers concatenated, as Hinton's softmax predictor reads them. The random net is the same FF net, untrained.
+  Backprop's: its hidden ReLU activities, concatenated. CwC-FF's: its class-group goodness per layer.
+- A net pretrained longer on the source may transfer worse: the source bar and the target bar show both.
+"""
+        )
+    experiment_lab("transfer", view=transfer_view)

@@ -1,0 +1,55 @@
+"""The Variants & transfer page through AppTest: each experiment starts, shows its figures and ends cleanly."""
+
+from __future__ import annotations
+
+from app_helpers import ROOT, button, live_run, wait_for
+from streamlit.testing.v1 import AppTest
+
+from fflab.runner import Status
+
+PAGE = str(ROOT / "pages" / "variants.py")
+TINY_TRANSFER = {"exp": "transfer", "task": "digits-low-to-high", "models": "bp,random", "hidden": "16",
+                 "epochs": "2", "probe_steps": "20", "probe_samples": "200"}
+
+
+def variants_page(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def metric_values(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_opens_on_cwc_with_its_explanation():
+    at = variants_page()
+    assert not at.exception
+    assert at.title[0].value == "Variants & transfer"
+    assert any("Channel-wise competition" in m.value for m in at.markdown)
+    assert at.sidebar.selectbox(key="cwc.preset").value == "digits-quick"
+
+
+def test_transfer_fills_a_bar_per_model_and_ends_with_both_metrics():
+    at = variants_page(TINY_TRANSFER)
+    assert not at.exception
+    button(at, "Start").click().run()
+    run = live_run("transfer")
+    assert run.spec.params["models"] == ("bp", "random")
+    run.wait(90)
+    assert run.status is Status.FINISHED, run.error
+    wait_for(at, lambda a: all(v.endswith("%") for k, v in metric_values(a).items() if "→ target" in k))
+    values = metric_values(at)
+    assert {"bp → target", "random → target"} <= set(values)
+    for model in ("bp", "random"):
+        assert 0.0 <= run.final_metrics[f"transfer_accuracy.{model}"] <= 1.0
+        assert f"source_accuracy.{model}" in run.final_metrics
+    assert not at.exception
+
+
+def test_an_unavailable_dataset_is_explained_and_the_page_survives():
+    at = variants_page({**TINY_TRANSFER, "task": "mnist-to-fashion"})
+    button(at, "Start").click().run()
+    wait_for(at, lambda a: any("runs offline" in e.value for e in a.error))
+    assert not at.exception
