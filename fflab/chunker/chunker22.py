@@ -11,7 +11,9 @@ same streams:
 - **single**: one Elman net of the same size, BPTT within the block, learns both heads.
 
 Unlike the reference script, A is trained on the boundary too (it learns p(a) = p(x) = ½ there, below
-any threshold above ½) and C keeps its recurrent state across surprises and blocks.
+any threshold above ½) and C keeps its recurrent state across surprises and blocks, as the 1991 chunker
+does. Measured: neither costs accuracy (reference preset, seeds 0-4: 100% on 2000 fresh blocks each, with
+1.00 surprises per block). What is simplified is stated where it is done (`chunker_pass`, `WARMUP_BLOCKS`).
 """
 
 from __future__ import annotations
@@ -43,9 +45,9 @@ PARAMS = ParamSpec([
     Param("batch", "int", 8, "Parallel streams per update.", low=1, high=512),
     Param("threshold", "float", 0.95, "A symbol is a surprise when A gave it a probability below this.",
           low=0.001, high=0.999, live=True),
-    Param("hidden_a", "int", 32, "Hidden units of the automatizer A.", low=2, high=512),
-    Param("hidden_c", "int", 32, "Hidden units of the chunker C.", low=2, high=512),
-    Param("hidden_single", "int", 32, "Hidden units of the single net (the baseline).", low=2, high=512),
+    Param("hidden_a", "int", 32, "Hidden units of the automatizer A.", low=2, high=128),
+    Param("hidden_c", "int", 32, "Hidden units of the chunker C.", low=2, high=128),
+    Param("hidden_single", "int", 32, "Hidden units of the single net (the baseline).", low=2, high=128),
     Param("lr_a", "float", 0.01, "Adam learning rate of A.", low=1e-5, high=1.0, log=True, live=True),
     Param("lr_c", "float", 0.01, "Adam learning rate of C.", low=1e-5, high=1.0, log=True, live=True),
     Param("lr_single", "float", 0.01, "Adam learning rate of the single net.", low=1e-5, high=1.0, log=True,
@@ -63,11 +65,15 @@ PRESETS = {
         "Elman nets of 32 units, Adam 1e-2, clip 1, threshold 0.95, 8 streams × 600 blocks.",
         source=SOURCE + " (chunker-22-symbol); " + PAPERS,
         published="chunker 99.5% label accuracy on 200 fresh blocks, single net 43-57% (1500 blocks, 1 stream)",
+        measured="chunker 100% label accuracy on 2000 fresh blocks, single net 49.9%, 1.00 surprises per block "
+                 "(seed 0; seeds 0-4: chunker 100% each, single net 48.6-52.3%); 6-8 s of training on 2 shared "
+                 "CPU cores",
     ),
     "one-stream": Preset(
         "one-stream", {"batch": 1, "blocks": 1500},
         "The reference script's budget: one stream, 1500 blocks, one update per block.",
         source=SOURCE + " (chunker-22-symbol)",
+        measured="chunker 100%, single net 50.1%, 1.00 surprises per block (seed 0); 11 s on 2 shared CPU cores",
     ),
 }
 

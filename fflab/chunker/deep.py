@@ -50,9 +50,9 @@ PARAMS = ParamSpec([
     Param("batch", "int", 16, "Sequences per update.", low=1, high=512),
     Param("threshold", "float", 0.5, "A symbol is a surprise when A gave it a probability below this.",
           low=0.001, high=0.999, live=True),
-    Param("hidden_a", "int", 16, "Hidden units of the automatizer A.", low=2, high=256),
-    Param("hidden_c", "int", 8, "Hidden units of the chunker C.", low=2, high=256),
-    Param("hidden_baseline", "int", 16, "Hidden units of the full-BPTT baseline net.", low=2, high=256),
+    Param("hidden_a", "int", 16, "Hidden units of the automatizer A.", low=2, high=128),
+    Param("hidden_c", "int", 8, "Hidden units of the chunker C.", low=2, high=128),
+    Param("hidden_baseline", "int", 16, "Hidden units of the full-BPTT baseline net.", low=2, high=128),
     Param("lr_a", "float", 0.01, "Adam learning rate of A.", low=1e-5, high=1.0, log=True, live=True),
     Param("lr_c", "float", 0.01, "Adam learning rate of C.", low=1e-5, high=1.0, log=True, live=True),
     Param("lr_baseline", "float", 0.01, "Adam learning rate of the baseline.", low=1e-5, high=1.0, log=True,
@@ -68,6 +68,9 @@ PRESETS = {
         "quick", {"T": 300},
         "T = 300: the same nets and steps as the reference, about four times cheaper (T = 1200 costs about "
         "four times as long, mostly the baseline's full BPTT).",
+        measured="chunker 100% recall, baseline 49% (two-way), compressed stream 2.00 symbols, the baseline's "
+                 "gradient reaches 4 steps back (seed 0; seeds 1-5: chunker 100%, baseline 42-47%); 6-18 s on 2 "
+                 "shared CPU cores",
     ),
     "reference": Preset(
         "reference", {},
@@ -76,6 +79,10 @@ PRESETS = {
         source=SOURCE + " (chunker-very-deep-1200); " + PAPERS,
         published="chunker 100% recall, baseline 0% (argmax over 7 symbols, 120 baseline updates against "
                   "about 128,000 for A); compressed stream of 2 symbols; about 30 s (M-series CPU)",
+        measured="chunker 100% recall, baseline 49% (two-way; 300 updates for A and C together, 300 for the "
+                 "baseline, which took 26 s of compute against their 6 s), compressed stream 2.00 symbols, "
+                 "baseline gradient reaches 3 steps back (seed 0; seeds 1, 2: chunker 100%, baseline 44%, 42%); "
+                 "20-56 s on 2 shared CPU cores",
     ),
 }
 

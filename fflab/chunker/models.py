@@ -65,7 +65,7 @@ def gradient_norm_by_depth(
         t = last - depth + 1
         grad = (grad * (1 - h[:, t] ** 2)) @ w_hh
         norms.append(grad.norm(dim=1).mean())
-    return torch.stack(norms).numpy()
+    return torch.stack(norms).cpu().numpy()
 
 
 def effective_depth(norms: Sequence[float] | np.ndarray, fraction: float = 0.01) -> int:

@@ -89,7 +89,7 @@ def chunker_pass(net: RecurrentNet, sequences: torch.Tensor, surprises: torch.Te
     loss = (losses * mask).sum() / mask.sum().clamp(min=1.0)
     before_end = (compressed.valid & (compressed.positions < T - 1)).sum(dim=1)
     at = (before_end - 1).clamp(min=0)
-    recall_logits = logits[torch.arange(len(at)), at]
+    recall_logits = logits[torch.arange(len(at), device=at.device), at]
     return ChunkerPass(loss, compressed, two_way_choice(recall_logits.detach()))
 
 

@@ -220,10 +220,6 @@ class FastWeightsKV(FastWeightExperiment):
             self._capacity_untrained = self.capacity_curves(torch.eye(self.p["key_dim"], device=self.device))
         return self._capacity_untrained
 
-    def capacity_curve(self) -> list[float]:
-        """The capacity curve with this run's own rule."""
-        return self.capacity_curves()[self.p["rule"]]
-
     def evaluate(self) -> dict[str, float]:
         identity = torch.eye(self.p["key_dim"], device=self.device)
         return {"cosine_before": self.mean_cosine(identity), "cosine_after": self.mean_cosine(self.model.weight)}

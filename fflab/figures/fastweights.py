@@ -152,7 +152,8 @@ def episode_line_figure(values: Any, phase: Sequence[str] | None, title: str, y_
     shapes, notes = phase_shading(phase or [])
     y_axis = dict(range=list(y_range)) if y_range is not None else {}
     return figure([trace], title, EPISODE_X, y_title, shapes=shapes, annotations=notes, hovermode="closest",
-                  showlegend=False, yaxis=y_axis, margin=dict(l=55, r=15, t=60, b=45))
+                  showlegend=False, yaxis=y_axis, xaxis=dict(dtick=1 if len(arr) <= 20 else None),
+                  margin=dict(l=55, r=15, t=60, b=45))
 
 
 def episode_vectors_figure(vectors: Mapping[str, Any], phase: Sequence[str] | None = None,

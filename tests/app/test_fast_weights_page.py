@@ -101,6 +101,8 @@ def test_switching_experiments_keeps_each_ones_parameters_to_itself():
     at.segmented_control(key=CHOICE).set_value("delay").run()
     assert dict(at.query_params) == {"hidden": "16"}  # delay's setup comes back, exp=delay is the default
     assert at.sidebar.number_input(key="fastweights-delay.param.hidden").value == 16
+    at.segmented_control(key=CHOICE).set_value(None).run()  # clicking the chosen option again deselects it
+    assert at.segmented_control(key=CHOICE).value == "delay" and dict(at.query_params) == {"hidden": "16"}
     assert not at.exception
 
 
