@@ -66,14 +66,14 @@ PRESETS = {
         source=SOURCE + " (chunker-22-symbol); " + PAPERS,
         published="chunker 99.5% label accuracy on 200 fresh blocks, single net 43-57% (1500 blocks, 1 stream)",
         measured="chunker 100% label accuracy on 2000 fresh blocks, single net 49.9%, 1.00 surprises per block "
-                 "(seed 0; seeds 0-4: chunker 100% each, single net 48.6-52.3%); 6-8 s of training on 2 shared "
-                 "CPU cores",
+                 "(seed 0; seeds 0-4: chunker 100% each, single net 48.6-52.3%); 3-6 s of training on 2 CPU cores "
+                 "shared with other jobs (up to 8 s when they were busier)",
     ),
     "one-stream": Preset(
         "one-stream", {"batch": 1, "blocks": 1500},
         "The reference script's budget: one stream, 1500 blocks, one update per block.",
         source=SOURCE + " (chunker-22-symbol)",
-        measured="chunker 100%, single net 50.1%, 1.00 surprises per block (seed 0); 11 s on 2 shared CPU cores",
+        measured="chunker 100%, single net 50.1%, 1.00 surprises per block (seed 0); 9-11 s on 2 shared CPU cores",
     ),
 }
 

@@ -69,8 +69,8 @@ PRESETS = {
         "T = 300: the same nets and steps as the reference, about four times cheaper (T = 1200 costs about "
         "four times as long, mostly the baseline's full BPTT).",
         measured="chunker 100% recall, baseline 49% (two-way), compressed stream 2.00 symbols, the baseline's "
-                 "gradient reaches 4 steps back (seed 0; seeds 1-5: chunker 100%, baseline 42-47%); 6-18 s on 2 "
-                 "shared CPU cores",
+                 "gradient reaches 4 steps back (seed 0; seeds 1-5: chunker 100%, baseline 42-47%); 4-5 s of "
+                 "training on 2 CPU cores shared with other jobs (up to 18 s when they were busier)",
     ),
     "reference": Preset(
         "reference", {},
@@ -80,9 +80,9 @@ PRESETS = {
         published="chunker 100% recall, baseline 0% (argmax over 7 symbols, 120 baseline updates against "
                   "about 128,000 for A); compressed stream of 2 symbols; about 30 s (M-series CPU)",
         measured="chunker 100% recall, baseline 49% (two-way; 300 updates for A and C together, 300 for the "
-                 "baseline, which took 26 s of compute against their 6 s), compressed stream 2.00 symbols, "
+                 "baseline, which took 11.5 s of compute against their 2.8 s), compressed stream 2.00 symbols, "
                  "baseline gradient reaches 3 steps back (seed 0; seeds 1, 2: chunker 100%, baseline 44%, 42%); "
-                 "20-56 s on 2 shared CPU cores",
+                 "17-18 s of training on 2 CPU cores shared with other jobs (up to 56 s when they were busier)",
     ),
 }
 

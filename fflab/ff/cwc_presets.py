@@ -8,9 +8,11 @@ _PAPER = {"channels": (20, 80, 240, 480), "grouped": True, "pixels": "standardiz
 CWC_PRESETS = {
     "digits-quick": Preset(
         "digits-quick",
-        {"dataset": "digits", "channels": (20, 80, 240, 480), "pixels": "standardize", "lr": 0.01,
-         "batch_size": 128, "epochs": 10.0, "eval_every": 20},
-        "The offline default: the paper's four CFSE layers on scikit-learn's 8x8 digits, 10 epochs.",
+        {"dataset": "digits", "channels": (20, 80, 240, 480), "pixels": "standardize", "optimizer": "adam",
+         "lr": 0.003, "lr_decay": "linear", "batch_size": 128, "epochs": 10.0, "eval_every": 20},
+        "The offline default: the paper's four CFSE layers on scikit-learn's 8x8 digits, 10 epochs (113 steps), "
+        "Adam at 0.003 decaying linearly to 0 (0.01, the paper's rate, reached 94-97% here). "
+        "Goal: at least 95% test accuracy in under 30 s on a CPU.",
     ),
     "quick": Preset(
         "quick",

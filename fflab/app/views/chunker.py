@@ -119,7 +119,7 @@ def deep_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabStat
     with left:
         chart(figs.paired_accuracy_figure(recs, [("trigger_accuracy", "chunker (A + C)", CHUNKER),
                                                  ("trigger_accuracy_baseline", "full-BPTT baseline", BASELINE)],
-                                          "Trigger recall, A or B (training batches)"),
+                                          "Trigger recall, A or B (training)"),
               "chunker-deep-accuracy")
     with right:
         chart(figs.net_losses_figure(recs, [("loss_a", "A (truncated BPTT)", AUTOMATIZER),
