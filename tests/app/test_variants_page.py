@@ -5,6 +5,7 @@ from __future__ import annotations
 from app_helpers import ROOT, button, live_run, wait_for
 from streamlit.testing.v1 import AppTest
 
+from fflab.data import datasets
 from fflab.runner import Status
 
 PAGE = str(ROOT / "pages" / "variants.py")
@@ -48,7 +49,10 @@ def test_transfer_fills_a_bar_per_model_and_ends_with_both_metrics():
     assert not at.exception
 
 
-def test_an_unavailable_dataset_is_explained_and_the_page_survives():
+def test_an_unavailable_dataset_is_explained_and_the_page_survives(tmp_path, monkeypatch):
+    monkeypatch.setenv("FFLAB_DATA", str(tmp_path))  # no MNIST here, and no downloads (FFLAB_OFFLINE)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    datasets.clear_cache()
     at = variants_page({**TINY_TRANSFER, "task": "mnist-to-fashion"})
     button(at, "Start").click().run()
     wait_for(at, lambda a: any("runs offline" in e.value for e in a.error))
