@@ -5,6 +5,7 @@ import streamlit as st
 from fflab.app.experiment_choice import choose_experiment
 from fflab.app.lab import experiment_lab
 from fflab.app.nav import ensure_frame
+from fflab.app.views.efficiency import efficiency_view
 from fflab.app.views.transfer import transfer_view
 from fflab.app.views.variants import cwc_view
 
@@ -15,7 +16,7 @@ CWC_PAPER = ("A. Papachristodoulou, C. Kyrkou, S. Timotheou, T. Theocharides (20
              "[arXiv:2312.12668](https://arxiv.org/abs/2312.12668)")
 STUDY = "[koriyoshi2041/ff-negative-samples](https://github.com/koriyoshi2041/ff-negative-samples)"
 
-EXPERIMENTS = {"cwc": "CwC-FF", "transfer": "Transfer"}
+EXPERIMENTS = {"cwc": "CwC-FF", "transfer": "Transfer", "efficiency": "Efficiency"}
 
 st.title("Variants & transfer")
 st.markdown(
@@ -40,6 +41,28 @@ if choice == "cwc":
     )
     st.caption(f"Source: {CWC_PAPER}. Published: 0.58% MNIST and 7.69% Fashion-MNIST test error (20 epochs).")
     experiment_lab("cwc", view=cwc_view)
+elif choice == "efficiency":
+    st.markdown(
+        "**What it costs.** The same fully connected net and the same batches, trained by Forward-Forward and by "
+        "backprop. Three measurements, in this order: the memory of one training step at several depths; a "
+        "layer-parallel FF against the same FF one layer after another; then a race of both nets to a target "
+        "test accuracy, timing only the training steps.\n\n"
+        "**The claims under test.** A study reports that FF costs 30-240× backprop's training time. A folk claim "
+        "says FF needs O(width) memory where backprop needs O(depth × width).\n\n"
+        "**Why FF's memory should not grow with depth.** Backprop must keep every layer's activations until the "
+        "error has come back down through all of them. An FF layer learns from its own goodness alone, on a "
+        "detached input: it can take its step and drop its activations before the next layer runs, so only one "
+        "layer's worth is ever held. But an FF layer sees positive *and* negative data, twice backprop's batch, "
+        "so a shallow FF net can need more than backprop; and FF written as one backward over the summed layer "
+        "losses (the grey dashed line, the way the Forward-Forward page trains) holds every layer's graph "
+        "and loses the advantage.\n\n"
+        "**Watch:** where the backprop line crosses the flat FF line; the ratio per epoch (a step of FF does "
+        "roughly twice backprop's work) against the ratio to the target (FF needs more epochs); and whether "
+        "running layers concurrently helps on this machine (on a few busy CPU cores it rarely does)."
+    )
+    st.caption(f"Claim under test: {STUDY} (README). Memory is measured with saved-tensor hooks: the bytes autograd "
+               "holds for backward, parameters left out; on CUDA also the allocator's peak.")
+    experiment_lab("efficiency", view=efficiency_view)
 else:
     st.markdown(
         "**The question.** Pretrain each model on the source task (MNIST), freeze it, and fit only a linear "
@@ -58,7 +81,8 @@ else:
   the whole target test set.
 - FF's features: each layer's normalised activities with a *neutral* label (every label pixel equal), all
   layers concatenated, as Hinton's softmax predictor reads them. The random net is the same FF net, untrained.
-  Backprop's: its hidden ReLU activities, concatenated. CwC-FF's: its class-group goodness per layer.
+  Backprop's: its hidden ReLU activities, concatenated. CwC-FF's: its last layer's output, flattened (what its
+  softmax head reads).
 - A net pretrained longer on the source may transfer worse: the source bar and the target bar show both.
 """
         )

@@ -175,6 +175,19 @@ class ChannelwiseCompetitive(ClassifierExperiment):
         finally:
             self.blocks.train(was_training)
 
+    @torch.no_grad()
+    def features(self, images: torch.Tensor) -> torch.Tensor:
+        """The last block's output, flattened: what the softmax head reads (a linear probe's input in `transfer`)."""
+        was_training = self.blocks.training
+        self.blocks.eval()
+        try:
+            h = self.as_images(images)
+            for block in self.blocks:
+                h = block(h)
+            return h.flatten(1)
+        finally:
+            self.blocks.train(was_training)
+
     @staticmethod
     def predictions(per_layer: torch.Tensor, logits: torch.Tensor) -> dict[str, torch.Tensor]:
         return {

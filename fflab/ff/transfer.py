@@ -27,6 +27,8 @@ from fflab.data import DatasetError, load_dataset
 from fflab.experiment import Experiment, Preset, register, report_status
 from fflab.ff.backprop import BP_PRESETS, Backprop
 from fflab.ff.classifier import ClassifierExperiment
+from fflab.ff.cwc import ChannelwiseCompetitive
+from fflab.ff.cwc_presets import CWC_PRESETS
 from fflab.ff.forward_forward import ForwardForward
 from fflab.ff.presets import FF_PRESETS
 from fflab.params import Param, ParamError, ParamSpec
@@ -61,11 +63,16 @@ def _bp_values(params: Mapping[str, Any]) -> dict[str, Any]:
     return {**BP_PRESETS["quick"].values, "hidden": params["hidden"], "epochs": params["epochs"]}
 
 
+def _cwc_values(params: Mapping[str, Any]) -> dict[str, Any]:
+    return {**CWC_PRESETS["quick"].values, "epochs": params["epochs"]}
+
+
 # model name -> (experiment class, its params from the transfer params, trained?)
 MODELS: dict[str, tuple[type[ClassifierExperiment], Callable[[Mapping[str, Any]], dict[str, Any]], bool]] = {
     "ff": (ForwardForward, _ff_values, True),
     "bp": (Backprop, _bp_values, True),
     "random": (ForwardForward, _ff_values, False),
+    "cwc": (ChannelwiseCompetitive, _cwc_values, True),
 }
 
 

@@ -102,3 +102,12 @@ def test_a_missing_dataset_is_explained(tmp_path, monkeypatch):
             tiny(task="mnist-to-fashion")
     finally:
         datasets.clear_cache()
+
+
+def test_cwc_takes_part_through_its_own_features():
+    exp = tiny(models=("cwc",))
+    model = exp._build("cwc")
+    images = exp._target_data()["x_test"][:5]
+    features = model_features(model, images)
+    assert features.shape[0] == 5 and features.shape[1] > 0
+    assert torch.isfinite(features).all()
