@@ -2,8 +2,9 @@
 
 from fflab.ff.backprop import Backprop
 from fflab.ff.cwc import ChannelwiseCompetitive
+from fflab.ff.efficiency import Efficiency
 from fflab.ff.forward_forward import ForwardForward
 from fflab.ff.race import NegativeRace
 from fflab.ff.transfer import Transfer
 
-__all__ = ["Backprop", "ChannelwiseCompetitive", "ForwardForward", "NegativeRace", "Transfer"]
+__all__ = ["Backprop", "ChannelwiseCompetitive", "Efficiency", "ForwardForward", "NegativeRace", "Transfer"]

@@ -15,6 +15,7 @@ from fflab.figures.chunker import (
     surprise_stream_figure,
 )
 from fflab.figures.common import UIREVISION, WAITING_TEXT, is_waiting, waiting_figure
+from fflab.figures.efficiency import accuracy_vs_time_figure, memory_by_depth_figure, time_ratio_figure
 from fflab.figures.fastweights import (
     accuracy_by_delay_figure,
     episode_line_figure,
@@ -60,6 +61,7 @@ __all__ = [
     "ablation_figure",
     "accuracy_by_delay_figure",
     "accuracy_figure",
+    "accuracy_vs_time_figure",
     "capacity_figure",
     "class_goodness_figure",
     "compressed_length_figure",
@@ -79,6 +81,7 @@ __all__ = [
     "latest",
     "layer_loss_figure",
     "matrix_figure",
+    "memory_by_depth_figure",
     "metric_lines_figure",
     "negatives_gallery_figure",
     "net_losses_figure",
@@ -99,6 +102,7 @@ __all__ = [
     "task_matrices_figure",
     "pretraining_figure",
     "throughput",
+    "time_ratio_figure",
     "transfer_figure",
     "waiting_figure",
     "weight_grid_figure",

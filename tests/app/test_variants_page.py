@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from app_helpers import ROOT, button, live_run, wait_for
 from streamlit.testing.v1 import AppTest
 
@@ -56,4 +58,25 @@ def test_an_unavailable_dataset_is_explained_and_the_page_survives(tmp_path, mon
     at = variants_page({**TINY_TRANSFER, "task": "mnist-to-fashion"})
     button(at, "Start").click().run()
     wait_for(at, lambda a: any("runs offline" in e.value for e in a.error))
+    assert not at.exception
+
+
+def test_efficiency_runs_tiny_and_shows_time_and_memory_figures():
+    at = variants_page({"exp": "efficiency", "width": "16", "depths": "1,2", "epochs": "1", "eval_every": "5",
+                        "parallel_steps": "10"})
+    assert not at.exception
+    assert any("Why FF's memory should not grow with depth" in m.value for m in at.markdown)
+    button(at, "Start").click().run()
+    run = live_run("efficiency")
+    assert run.spec.params["depths"] == (1, 2)
+    run.wait(60)
+    assert run.status is Status.FINISHED, run.error
+    wait_for(at, lambda a: metric_values(a).get("FF ÷ backprop, per epoch", "–").endswith("×"))
+    charts = {c.key: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+    accuracy, memory = charts["chart-efficiency-accuracy"], charts["chart-efficiency-memory"]
+    assert {t["name"] for t in accuracy["data"]} >= {"FF", "backprop"}
+    assert [t["x"] for t in memory["data"][:2]] == [[1, 2], [1, 2]]
+    assert charts["chart-efficiency-ratio"]["data"][0]["x"][0] == "per epoch"
+    assert metric_values(at)["Activations bp ÷ FF, 2 layers"].endswith("×")
+    assert "time_ratio" in run.final_metrics and "memory_ratio.depth2" in run.final_metrics
     assert not at.exception

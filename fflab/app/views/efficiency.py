@@ -1,0 +1,118 @@
+"""The efficiency view: FF's cost next to backprop's, in time to a target and in activation memory per depth."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from fflab import figures as figs
+from fflab.app.url_state import LabState
+from fflab.app.views.common import chart, pct
+from fflab.runner import Run
+
+PHASES = {
+    "memory": "measuring one training step's memory at each depth",
+    "parallel": "timing layer-parallel FF against one layer after another",
+    "race": "racing FF and backprop to the target accuracy",
+    "done": "done",
+}
+
+
+def _ratio(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}×"
+
+
+def _size(value: float | None) -> str:
+    if value is None:
+        return "–"
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if value >= scale:
+            return f"{value / scale:.2f} {unit}"
+    return f"{value:.0f} B"
+
+
+def efficiency_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> None:
+    run = runs.get(lab.experiment)
+    if run is None:
+        return
+    snap: dict[str, Any] = run.snapshot or {}
+    final = run.final_metrics if run.status.terminal else {}
+    if snap.get("phase") and not run.status.terminal:
+        st.caption(f"Now: {PHASES.get(snap['phase'], snap['phase'])} (device {snap.get('device', '?')}).")
+    _tiles(snap)
+    left, right = st.columns(2)
+    with left:
+        chart(figs.accuracy_vs_time_figure(snap.get("curves", {}), snap.get("target"), snap.get("time_to_target")),
+              "chart-efficiency-accuracy")
+    with right:
+        chart(figs.memory_by_depth_figure(snap.get("depths", []), snap.get("activation_bytes", {}),
+                                          snap.get("cuda_peak_bytes")), "chart-efficiency-memory")
+    left, right = st.columns([2, 3])
+    with left:
+        chart(figs.time_ratio_figure(snap.get("seconds_per_epoch", {}), snap.get("time_to_target")),
+              "chart-efficiency-ratio")
+    with right:
+        _table(snap, final)
+    st.caption("Memory: the peak bytes autograd holds for backward during one training step (parameters left out), "
+               "measured with saved-tensor hooks, so it is the same on every machine; on a GPU the dotted lines add "
+               "the allocator's peak. Time: training steps only, evaluations not counted.")
+
+
+def _tiles(snap: dict[str, Any]) -> None:
+    per_epoch = snap.get("seconds_per_epoch", {})
+    reached = snap.get("time_to_target", {})
+    depths = snap.get("depths", [])
+    memory = snap.get("activation_bytes", {})
+    parallel = snap.get("parallel", {})
+    cols = st.columns(4)
+    cols[0].metric("FF ÷ backprop, per epoch",
+                   _ratio(per_epoch["ff"] / per_epoch["bp"] if per_epoch.get("bp") and "ff" in per_epoch else None),
+                   help="FF's training seconds per pass over the training set, divided by backprop's.")
+    cols[1].metric("FF ÷ backprop, to the target",
+                   _ratio(reached["ff"] / reached["bp"] if reached.get("bp") and "ff" in reached else None),
+                   help="Training seconds until the test accuracy first reached the target, FF's over backprop's "
+                        "('–' until both have reached it).")
+    deepest = depths[-1] if depths else None
+    ratio = memory["bp"][-1] / max(1, memory["ff"][-1]) if deepest is not None else None
+    cols[2].metric(f"Activations bp ÷ FF{f', {deepest} layers' if deepest else ''}", _ratio(ratio),
+                   help="Peak activation memory of one backprop step over one layer-by-layer FF step, at the "
+                        "deepest depth measured. Above 1: FF needs less.")
+    speedup = parallel.get("speedup")
+    cols[3].metric("Layer-parallel FF speed-up", _ratio(speedup),
+                   help="Time of the layer pipeline run one layer after another, over the same pipeline with one "
+                        f"thread per layer ({parallel.get('threads', 0):.0f} intra-op thread each). Below 1: "
+                        "concurrency cost more than it gave.")
+
+
+def _table(snap: dict[str, Any], final: dict[str, float]) -> None:
+    per_epoch = snap.get("seconds_per_epoch", {})
+    reached = snap.get("time_to_target", {})
+    curves = snap.get("curves", {})
+    rows = []
+    for name, label in (("ff", "FF"), ("bp", "backprop")):
+        curve = curves.get(name, {})
+        accuracy = final.get(f"test_accuracy.{name}")
+        if accuracy is None and curve.get("accuracy"):
+            accuracy = curve["accuracy"][-1]
+        samples = final.get(f"samples_to_target.{name}")
+        if samples is None and name in reached:
+            samples = curve["samples"][curve["seconds"].index(reached[name])]
+        rows.append({
+            "net": label,
+            "s / epoch": f"{per_epoch[name]:.3f}" if name in per_epoch else "–",
+            "time to target": f"{reached[name]:.2f} s" if name in reached else "not reached",
+            "samples to target": f"{samples:,.0f}" if samples is not None else "–",
+            "test accuracy": pct(accuracy),
+        })
+    st.dataframe(rows, hide_index=True, key="table-efficiency-race")
+    depths = snap.get("depths", [])
+    memory = snap.get("activation_bytes", {})
+    if depths:
+        st.dataframe(
+            [{"layers": d, **{name: _size(memory[name][i]) for name in ("ff", "ff_summed", "bp") if name in memory}}
+             for i, d in enumerate(depths)],
+            hide_index=True, key="table-efficiency-memory",
+        )
+    if final:
+        st.caption("Test accuracy on the whole test set, after training; time to target on the evaluation subset.")

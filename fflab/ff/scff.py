@@ -1,0 +1,288 @@
+"""Self-Contrastive Forward-Forward (`scff`): unsupervised FF, read out by a linear probe.
+
+Chen, Liu, Laydevant & Grollier (2025), Nature Communications 16, 5978 (arXiv 2409.11593),
+checked against the authors' code (neurophysics-cnrsthales/contrastive-forward-forward,
+SCFF_MNIST.py and config.json, MNIST section). No label reaches the layers. What fflab
+implements, where the paper leaves room:
+
+- Pairs: a positive is an image paired with itself, (x, x); a negative pairs each image of the
+  batch with a different one, (x_i, x_j) with j = (i + r) mod N and one random r in [1, N−1]
+  per batch (the authors' batch roll, one negative per positive). Two images of the same class
+  can make a negative: nothing here knows the classes.
+- How a pair is fed: the first layer normalises each image on its own and sends both through the
+  same weights, z = W x̂₁ + W x̂₂ + 2b: the concatenation [x₁, x₂] (2·784 inputs on MNIST) through
+  W = [W₁ W₁], as in the authors' code (`concat`), computed as W(x̂₁ + x̂₂) + 2b. Later layers see
+  the previous layer's output, one vector per pair.
+- Normalisation (`norm`): `std` (the authors') subtracts each sample's mean and divides by its
+  standard deviation, at every layer's input. On the first layer it is applied to each image of
+  the pair separately (the authors standardise each image, then the whole concatenation, which
+  changes nothing more).
+- Goodness: the mean over units of relu(z)². Loss per layer: softplus(θ₊ − g_pos) + softplus(g_neg − θ₋),
+  each averaged over the batch, plus λ·mean(g_pos) (`threshold_pos`, `threshold_neg` per layer,
+  the last value repeating; `goodness_penalty` is one λ for every layer, where the authors use
+  1e-4 on layer 1 and 0 on layer 2).
+- What a layer passes on (`activation`): `triangle` = relu(z − mean over units of z), the authors'
+  MNIST choice, or `relu`. Its input is detached: no gradient crosses a layer.
+- Schedule: `greedy` trains layer 1 for its steps, then layer 2 on the frozen layer 1 (the
+  authors'; every layer gets the same number of epochs here, where the authors give layer 2 nine
+  to layer 1's twenty), or `simultaneous`: every layer on every batch. Each layer has its own
+  optimiser. `shift`: while layers after the first train, each image of a pair (and of the image
+  it is paired with) is translated by up to this many pixels at random, independently (the
+  authors use 2 on MNIST for layer 2 and none for layer 1).
+- Probe (`test_accuracy`): a linear softmax head on the features of (x, x): every layer's output,
+  standardised per sample, concatenated. It learns alongside the layers from detached features
+  (Adam at `head_lr`, on the same batches), then alone on the frozen net for `probe_epochs`. The
+  authors fit their probe only after training, with dropout, 50 epochs of batches of 64.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from fflab.experiment import register
+from fflab.ff.classifier import SHARED_PARAMS, ClassifierExperiment
+from fflab.ff.scff_core import ACTIVATIONS, NORMS, PairLayer, make_pairs, normalise_rows, random_shift, scff_loss
+from fflab.ff.scff_presets import SCFF_PRESETS
+from fflab.params import Param, ParamError, ParamSpec
+
+EXAMPLES = 8  # pairs kept for the picture of positives and negatives
+
+SCFF_PARAMS = ParamSpec(
+    SHARED_PARAMS
+    + [
+        Param("threshold_pos", "int_list", (4, 1), "θ₊ per layer (the last repeating): positives are pushed to a "
+              "goodness above it.", low=0, high=1000, max_items=6),
+        Param("threshold_neg", "int_list", (6, 1), "θ₋ per layer (the last repeating): negatives are pushed to a "
+              "goodness below it.", low=0, high=1000, max_items=6),
+        Param("goodness_penalty", "float", 1e-4, "λ: a penalty on the positives' mean goodness, which keeps it "
+              "from growing without bound (0 is off).", low=0.0, high=1.0, live=True),
+        Param("norm", "choice", "std", "How each layer normalises its input (the first layer each image of the "
+              "pair alone).", choices=NORMS, choice_help={
+                  "std": "minus its mean, divided by its standard deviation (the authors')",
+                  "l2": "to unit length", "rms": "to unit root-mean-square", "none": "not at all"}),
+        Param("activation", "choice", "triangle", "What each layer passes on and the probe reads.",
+              choices=ACTIVATIONS, choice_help={"triangle": "relu(z − mean of z over the layer's units) "
+                                                "(the authors' MNIST choice)", "relu": "relu(z)"}),
+        Param("shift", "int", 0, "While layers after the first train, each image of a pair is translated at "
+              "random by up to this many pixels (0 is off).", low=0, high=4, unit="pixels"),
+        Param("schedule", "choice", "simultaneous", "`greedy`: layer 1 for all its steps, then layer 2, ... "
+              "(the authors'); `simultaneous`: every layer on every batch, inputs detached.",
+              choices=("simultaneous", "greedy")),
+        Param("probe_epochs", "float", 0.0, "After training, passes over the training set that train only the "
+              "linear probe, on the frozen net.", low=0.0, high=200.0, unit="epochs"),
+        Param("head_lr", "float", 0.003, "Learning rate of the linear probe (Adam).", low=1e-6, high=1.0, log=True,
+              live=True),
+    ]
+)
+
+
+def _per_layer(values: tuple[int, ...], index: int) -> float:
+    return float(values[min(index, len(values) - 1)])
+
+
+@register
+class SelfContrastiveFF(ClassifierExperiment):
+    name = "scff"
+    title = "Self-Contrastive Forward-Forward (SCFF)"
+    summary = "Unsupervised FF: an image paired with itself is positive, with another image negative."
+    params = SCFF_PARAMS
+    presets = SCFF_PRESETS
+    default_preset = "digits-quick"
+
+    def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
+        super().__init__(params, seed, device)
+        if self.batch_size < 2:
+            raise ParamError("batch_size", "SCFF pairs each image with another of its batch: use 2 or more")
+        widths = [self.data.input_dim, *self.p["hidden"]]
+        self.layers = nn.ModuleList(
+            PairLayer(a, b, self.p["norm"], self.p["activation"], pair_input=i == 0)
+            for i, (a, b) in enumerate(zip(widths[:-1], widths[1:], strict=True))
+        ).to(self.device)
+        self.optimizers = [self.make_optimizer(layer.parameters()) for layer in self.layers]
+        self.head = nn.Linear(sum(self.p["hidden"]), self.num_classes).to(self.device)
+        self.head_optimizer = torch.optim.Adam(self.head.parameters(), lr=self.p["head_lr"])
+        self._examples: dict[str, torch.Tensor] | None = None
+        self._batch: tuple[torch.Tensor, torch.Tensor] | None = None
+
+    # -- budget ------------------------------------------------------------------
+    @property
+    def training_steps(self) -> int:
+        return self.steps_per_phase * (len(self.layers) if self.p["schedule"] == "greedy" else 1)
+
+    @property
+    def probe_steps(self) -> int:
+        return math.ceil(self.p["probe_epochs"] * self.n_train / self.batch_size) if self.p["probe_epochs"] else 0
+
+    @property
+    def total_steps(self) -> int:
+        return self.training_steps + self.probe_steps
+
+    @property
+    def current_layer(self) -> int:
+        """The layer learning now (greedy), or the last one (simultaneous)."""
+        if self.p["schedule"] != "greedy":
+            return len(self.layers) - 1
+        return min(self.steps_done // self.steps_per_phase, len(self.layers) - 1)
+
+    @property
+    def probing(self) -> bool:
+        """Whether training is over and only the probe learns."""
+        return self.steps_done >= self.training_steps
+
+    # -- pairs ---------------------------------------------------------------------
+    def make_pairs(self, images: torch.Tensor, shift: int = 0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Positive and negative pairs of `images` (N, 2, D), and each negative's partner index."""
+        first, second = images, images
+        if shift:
+            first = random_shift(images, self.data.image_shape, shift, self.gen)
+            second = random_shift(images, self.data.image_shape, shift, self.gen)
+        return make_pairs(first, second, self.gen)
+
+    @torch.no_grad()
+    def _inputs_of(self, index: int, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The inputs of layer `index` (greedy): fresh pairs through the frozen earlier layers."""
+        h_pos, h_neg, partners = self.make_pairs(images, self.p["shift"] if index > 0 else 0)
+        if index == 0:
+            self._keep_examples(images, h_pos, h_neg, partners)
+        for layer in self.layers[:index]:
+            h_pos, h_neg = layer.passed_on(layer(h_pos)), layer.passed_on(layer(h_neg))
+        return h_pos, h_neg
+
+    def _keep_examples(self, images, h_pos, h_neg, partners) -> None:
+        if self._batch is not None:
+            labels = self._batch[1]
+            self._examples = {"positive": h_pos[:EXAMPLES].detach(), "negative": h_neg[:EXAMPLES].detach(),
+                              "labels": labels[:EXAMPLES], "partner_labels": labels[partners[:EXAMPLES]]}
+
+    # -- training ----------------------------------------------------------------
+    def layer_loss(self, index: int, h_pos: torch.Tensor, h_neg: torch.Tensor):
+        """Layer `index` on detached inputs: its loss, its goodness on both, and what it passes on."""
+        layer = self.layers[index]
+        n = len(h_pos)
+        z = layer(torch.cat([h_pos.detach(), h_neg.detach()]))
+        g = layer.goodness(z)
+        g_pos, g_neg = g[:n], g[n:]
+        loss = scff_loss(g_pos, g_neg, _per_layer(self.p["threshold_pos"], index),
+                         _per_layer(self.p["threshold_neg"], index), self.p["goodness_penalty"])
+        out = layer.passed_on(z).detach()
+        return loss, g_pos, g_neg, out[:n], out[n:]
+
+    def _learn(self, index: int, loss: torch.Tensor, phase_steps: int) -> None:
+        optimizer = self.optimizers[index]
+        self.set_learning_rate(optimizer, phase_steps)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+
+    def step(self) -> dict[str, float]:
+        x, y = self.next_batch()
+        stats: dict[str, torch.Tensor] = {}
+        features = None
+        if not self.probing:
+            if self.p["schedule"] == "greedy":
+                stats = self._step_greedy(x)
+            else:
+                stats, features = self._step_simultaneous(x)
+        metrics = {k: float(v) for k, v in zip(stats, torch.stack(list(stats.values())).tolist(), strict=True)} \
+            if stats else {}
+        metrics["probe_loss"] = self._train_head(self.features(x) if features is None else features, y)
+        metrics["samples"] = float(self.samples_seen)
+        if self.due_for_evaluation():
+            metrics.update(self.live_evaluation())
+        return metrics
+
+    def _step_greedy(self, images: torch.Tensor) -> dict[str, torch.Tensor]:
+        index = self.current_layer
+        h_pos, h_neg = self._inputs_of(index, images)
+        loss, g_pos, g_neg, _, _ = self.layer_loss(index, h_pos, h_neg)
+        self._learn(index, loss, self.steps_per_phase)
+        return self._layer_stats(index, loss, g_pos, g_neg)
+
+    def _step_simultaneous(self, images: torch.Tensor) -> tuple[dict[str, torch.Tensor], torch.Tensor | None]:
+        """Every layer learns on this batch. Without shifts the positives (x, x) went through every
+        layer, so their outputs are the probe's features, for free."""
+        h_pos, h_neg = self._inputs_of(0, images)
+        stats: dict[str, torch.Tensor] = {}
+        seen = []
+        for index in range(len(self.layers)):
+            if index == 1 and self.p["shift"]:
+                h_pos, h_neg = self._inputs_of(1, images)  # layers after the first learn from shifted pairs
+            loss, g_pos, g_neg, h_pos, h_neg = self.layer_loss(index, h_pos, h_neg)
+            self._learn(index, loss, self.training_steps)
+            stats.update(self._layer_stats(index, loss, g_pos, g_neg))
+            seen.append(normalise_rows(h_pos, "std"))
+        return stats, None if self.p["shift"] else torch.cat(seen, dim=1)
+
+    @staticmethod
+    def _layer_stats(index: int, loss, g_pos, g_neg) -> dict[str, torch.Tensor]:
+        n = index + 1
+        return {f"loss.layer{n}": loss.detach(), f"goodness_pos.layer{n}": g_pos.detach().mean(),
+                f"goodness_neg.layer{n}": g_neg.detach().mean()}
+
+    def _train_head(self, features: torch.Tensor, labels: torch.Tensor) -> float:
+        if self.probing and self.p["lr_decay"] == "linear" and self.probe_steps:
+            done = (self.steps_done - self.training_steps) / self.probe_steps
+            for group in self.head_optimizer.param_groups:
+                group["lr"] = self.p["head_lr"] * max(0.0, 1.0 - done)
+        loss = F.cross_entropy(self.head(features), labels)
+        self.head_optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.head_optimizer.step()
+        return float(loss.item())
+
+    def next_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+        self._batch = super().next_batch()
+        return self._batch
+
+    def on_update(self, changes: Mapping[str, Any]) -> None:
+        if "head_lr" in changes:
+            for group in self.head_optimizer.param_groups:
+                group["lr"] = self.p["head_lr"]
+
+    # -- features and prediction -----------------------------------------------------
+    @torch.no_grad()
+    def features(self, images: torch.Tensor) -> torch.Tensor:
+        """What the probe reads: the pair (x, x) through every layer, each layer's output standardised
+        per sample, concatenated: shape (N, sum of the hidden widths). No label is involved."""
+        h = torch.stack([images, images], dim=1)
+        features = []
+        for layer in self.layers:
+            h = layer.passed_on(layer(h))
+            features.append(normalise_rows(h, "std"))
+        return torch.cat(features, dim=1)
+
+    @torch.no_grad()
+    def predict(self, images: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(images)).argmax(dim=1)
+
+    # -- for the plots -------------------------------------------------------------
+    @torch.no_grad()
+    def snapshot(self) -> dict[str, Any]:
+        snap = self.base_snapshot()
+        snap.update(current_layer=self.current_layer + 1, schedule=self.p["schedule"], probing=self.probing,
+                    threshold_pos=list(self.p["threshold_pos"]), threshold_neg=list(self.p["threshold_neg"]),
+                    first_layer_weights=self.weight_images(self.layers[0].linear.weight))
+        if self._examples is not None:
+            shape = (-1, 2, *self.data.image_shape)
+            snap.update(
+                positive_pairs=self._examples["positive"].float().cpu().numpy().reshape(shape),
+                negative_pairs=self._examples["negative"].float().cpu().numpy().reshape(shape),
+                pair_labels=self._examples["labels"].cpu().numpy().astype(int).tolist(),
+                partner_labels=self._examples["partner_labels"].cpu().numpy().astype(int).tolist(),
+            )
+        return snap
+
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        state = {f"layers.{k}": v for k, v in self.layers.state_dict().items()}
+        state.update({f"head.{k}": v for k, v in self.head.state_dict().items()})
+        return state
+
+    def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
+        self.layers.load_state_dict({k[7:]: v for k, v in state.items() if k.startswith("layers.")})
+        self.head.load_state_dict({k[5:]: v for k, v in state.items() if k.startswith("head.")})
