@@ -1,10 +1,13 @@
 """Forward-Forward (Hinton 2022) and its backprop baseline."""
 
 from fflab.ff.backprop import Backprop
+from fflab.ff.collab import CollabSweep
 from fflab.ff.cwc import ChannelwiseCompetitive
 from fflab.ff.efficiency import Efficiency
 from fflab.ff.forward_forward import ForwardForward
 from fflab.ff.race import NegativeRace
+from fflab.ff.scff import SelfContrastiveFF
 from fflab.ff.transfer import Transfer
 
-__all__ = ["Backprop", "ChannelwiseCompetitive", "Efficiency", "ForwardForward", "NegativeRace", "Transfer"]
+__all__ = ["Backprop", "CollabSweep", "ChannelwiseCompetitive", "Efficiency", "ForwardForward", "NegativeRace", "SelfContrastiveFF",
+           "Transfer"]

@@ -119,13 +119,23 @@ class NegativeRace(ClassifierExperiment):
 
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
         super().__init__(params, seed, device)
-        self.strategies: tuple[str, ...] = tuple(dict.fromkeys(self.p["strategies"]))
+        self.strategies: tuple[str, ...] = self.contestant_names()
         self.seed_results: list[dict[str, float]] = []  # each finished seed's full-test accuracies
         self.latest: dict[str, dict[str, float]] = {s: {} for s in self.strategies}
         self.current_batch: tuple[torch.Tensor, torch.Tensor] | None = None
         self.seed_index = -1
         self.contestants: dict[str, Contestant] = {}
         self._start_seed(0)
+
+    # -- the contestants (a subclass may race something other than negative strategies) --
+    def contestant_names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.p["strategies"]))
+
+    def make_contestant(self, name: str, seed: int) -> Contestant:
+        return Contestant(self, name, seed)
+
+    def contestant_help(self, name: str) -> str:
+        return NEGATIVE_STRATEGIES[name].help
 
     # -- budget --------------------------------------------------------------
     @property
@@ -144,7 +154,7 @@ class NegativeRace(ClassifierExperiment):
         self.gen = torch.Generator(device=self.device).manual_seed(seed)  # the batch order
         self._order = torch.empty(0, dtype=torch.long, device=self.device)
         self._cursor = 0
-        self.contestants = {s: Contestant(self, s, seed) for s in self.strategies}
+        self.contestants = {s: self.make_contestant(s, seed) for s in self.strategies}
         self.latest = {s: {} for s in self.strategies}
 
     # -- training ------------------------------------------------------------
@@ -219,7 +229,7 @@ class NegativeRace(ClassifierExperiment):
         accuracy = {s: v["test_accuracy"] for s, v in self.latest.items() if "test_accuracy" in v}
         snap.update(
             strategies=list(self.strategies),
-            strategy_help={s: NEGATIVE_STRATEGIES[s].help for s in self.strategies},
+            strategy_help={s: self.contestant_help(s) for s in self.strategies},
             examples=examples,
             separation={s: v["separation"] for s, v in self.latest.items() if "separation" in v},
             loss={s: v["loss"] for s, v in self.latest.items() if "loss" in v},

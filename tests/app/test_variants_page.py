@@ -80,3 +80,15 @@ def test_efficiency_runs_tiny_and_shows_time_and_memory_figures():
     assert metric_values(at)["Activations bp ÷ FF, 2 layers"].endswith("×")
     assert "time_ratio" in run.final_metrics and "memory_ratio.depth2" in run.final_metrics
     assert not at.exception
+
+
+def test_the_gamma_sweep_races_one_net_per_gamma():
+    at = variants_page({"exp": "collab", "gammas": "0,0.7", "hidden": "16,16", "steps": "100000", "eval_every": "5",
+                        "eval_samples": "100"})
+    assert not at.exception
+    button(at, "Start").click().run()
+    run = live_run("collab")
+    assert run.spec.params["gammas"] == ("0", "0.7")
+    wait_for(at, lambda a: len(a.table) and len(a.table[0].value) == 2
+             and all(v.endswith("%") for v in a.table[0].value["test accuracy"]))
+    assert not at.exception
