@@ -5,8 +5,10 @@ import streamlit as st
 from fflab.app.experiment_choice import choose_experiment
 from fflab.app.lab import experiment_lab
 from fflab.app.nav import ensure_frame
+from fflab.app.views.dff import dff_view
 from fflab.app.views.efficiency import efficiency_view
 from fflab.app.views.negatives import negatives_view
+from fflab.app.views.scff import scff_view
 from fflab.app.views.transfer import transfer_view
 from fflab.app.views.variants import cwc_view
 
@@ -17,7 +19,7 @@ CWC_PAPER = ("A. Papachristodoulou, C. Kyrkou, S. Timotheou, T. Theocharides (20
              "[arXiv:2312.12668](https://arxiv.org/abs/2312.12668)")
 STUDY = "[koriyoshi2041/ff-negative-samples](https://github.com/koriyoshi2041/ff-negative-samples)"
 
-EXPERIMENTS = {"cwc": "CwC-FF", "collab": "Layer collaboration", "transfer": "Transfer", "efficiency": "Efficiency"}
+EXPERIMENTS = {"cwc": "CwC-FF", "scff": "SCFF", "collab": "Layer collaboration", "dff": "Distance-Forward", "transfer": "Transfer", "efficiency": "Efficiency"}
 
 st.title("Variants & transfer")
 st.markdown(
@@ -42,6 +44,24 @@ if choice == "cwc":
     )
     st.caption(f"Source: {CWC_PAPER}. Published: 0.58% MNIST and 7.69% Fashion-MNIST test error (20 epochs).")
     experiment_lab("cwc", view=cwc_view)
+elif choice == "scff":
+    st.markdown(
+        "**Self-contrastive FF: no labels at all.** A *positive* input is an image paired with itself, (x, x); a "
+        "*negative* pairs it with another image of the batch, (x, x′). The first layer sees both images of a pair "
+        "through the same weights, so it receives their sum: a doubled digit for a positive, a blend of two digits "
+        "for a negative. Each layer learns alone to give positive pairs high goodness and negative pairs low goodness. "
+        "Nobody tells it which digit is which: to tell an image from any other it must learn what digits look "
+        "like. Accuracy comes from a *linear probe*, one softmax layer trained with labels on the frozen "
+        "features.\n\n"
+        "**Watch:** the positive (solid) and negative (dashed) goodness part within the first few hundred steps, "
+        "layer by layer; the probe's accuracy climbs though the layers never saw a label. In the pairs tab, the "
+        "numbers are the true classes, for you: some negatives pair two images of the same digit, and the "
+        "method does not care."
+    )
+    st.caption("Source: X. Chen, D. Liu, J. Laydevant, J. Grollier (2025), *Self-Contrastive Forward-Forward "
+               "algorithm*, Nature Communications 16, 5978, [arXiv:2409.11593](https://arxiv.org/abs/2409.11593); "
+               "published: 98.7% MNIST test accuracy with a linear probe on a two-layer MLP.")
+    experiment_lab("scff", view=scff_view)
 elif choice == "collab":
     st.markdown(
         "**Layer collaboration.** In plain FF each layer judges positive against negative data on its own "
@@ -55,6 +75,36 @@ elif choice == "collab":
                "Forward-Forward Algorithm*, AAAI, [arXiv:2305.12393](https://arxiv.org/abs/2305.12393); "
                "published: γ = 0.7 adds about 1.2 points on MNIST.")
     experiment_lab("collab", view=negatives_view)
+elif choice == "dff":
+    st.markdown(
+        "**Distance-Forward.** Read FF's goodness as a distance. Every layer owns one learned *centre* per class in "
+        "its activity space; an image's activity should lie nearer its own class's centre than any other centre, "
+        "by a margin. The loss (an N-pair margin loss) compares the true centre with all the wrong ones at once, "
+        "so each image brings its own nine negatives: no negative images, no label written into the pixels. "
+        "Every layer still learns alone (its input is detached); the prediction is the class whose centres lie "
+        "nearest, distances summed over the layers.\n\n"
+        "**Watch:** the distance matrices grow a bright diagonal, layer by layer; on the margin plot each layer's "
+        "dashed line (nearest wrong centre) pulls away from its solid line (own centre)."
+    )
+    st.caption("Source: Y. Wu, S. Xu, J. Wu, L. Deng, M. Xu, Q. Wen, G. Li (2024), *Distance-Forward Learning: "
+               "Enhancing the Forward-Forward Algorithm Towards High-Performance On-Chip Learning*, "
+               "[arXiv:2408.14925](https://arxiv.org/abs/2408.14925); published: 99.7% MNIST test accuracy. The "
+               "authors released no code.")
+    with st.expander("Why a distance, and what fflab chose"):
+        st.markdown(
+            """
+- **FF as a distance.** The paper reads FF as centroid-based metric learning. In FF the label is written into
+  the input, so layer 1 computes ReLU(W·x + w_label): the label's weight column is one fixed offset shared by
+  every image of the class, an anchor each image is scored against. Distance-Forward makes such class centres
+  explicit: a layer's goodness for class k is minus the distance from its activity to centre k.
+- **fflab's version** (the paper's architecture and settings were not available): fully connected layers, each
+  normalising its input; `sphere` distance compares unit-length activity and centre (2 − 2·cos), so the margin
+  cannot be won by scaling weights up; `rivals` = `all` is the N-pair loss, `hardest` keeps the nearest wrong
+  centre, `random` one wrong class (like FF's single negative label). The paper's layer-collaboration schemes
+  (DF-O, DF-R) are not reproduced; `collab_gamma` adds the other layers' detached distances instead.
+"""
+        )
+    experiment_lab("dff", view=dff_view)
 elif choice == "efficiency":
     st.markdown(
         "**What it costs.** The same fully connected net and the same batches, trained by Forward-Forward and by "

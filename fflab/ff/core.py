@@ -114,3 +114,18 @@ def layer_goodness_by_label(
             per_layer.append(goodness(h, how))
         per_label.append(torch.stack(per_layer))
     return torch.stack(per_label, dim=2)
+
+
+@torch.no_grad()
+def dead_unit_fractions(layers: list[nn.Module], images: torch.Tensor, num_classes: int,
+                        strength: float) -> dict[str, float]:
+    """Per layer, `dead_fraction.layerN`: the share of its units that output exactly zero for every image
+    under every candidate label (every input the goodness predictor shows the net)."""
+    alive: list[torch.Tensor | None] = [None] * len(layers)
+    for label in range(num_classes):
+        h = overlay_labels(images, torch.full((len(images),), label, device=images.device), num_classes, strength)
+        for i, layer in enumerate(layers):
+            h = layer(h)
+            fired = (h > 0).any(dim=0)
+            alive[i] = fired if alive[i] is None else alive[i] | fired
+    return {f"dead_fraction.layer{i + 1}": 1.0 - float(a.float().mean()) for i, a in enumerate(alive)}

@@ -15,6 +15,7 @@ from fflab.ff.core import (
     FFLayer,
     PeerNorm,
     collaborative_goodness,
+    dead_unit_fractions,
     ff_loss,
     goodness,
     layer_goodness_by_label,
@@ -24,6 +25,7 @@ from fflab.ff.core import (
 )
 from fflab.ff.negatives import NEGATIVE_KNOBS, NEGATIVE_STRATEGIES, NegativeContext
 from fflab.ff.presets import FF_PRESETS
+from fflab.ff.variants_bio import BIO_PARAMS, BioVariants, LayerTerms, weighted_ff_loss
 from fflab.params import Param, ParamSpec
 
 FF_PARAMS = ParamSpec(
@@ -57,6 +59,7 @@ FF_PARAMS = ParamSpec(
               low=0.0, high=1.0, live=True),
         Param("head_lr", "float", 0.01, "Learning rate of the softmax head.", low=1e-6, high=1.0, log=True,
               live=True),
+        *BIO_PARAMS,
     ]
 )
 
@@ -77,8 +80,9 @@ class ForwardForward(ClassifierExperiment):
     def build_model(self) -> None:
         """Layers, optimisers, head and negatives, once the data is in place (`negatives` reuses this)."""
         widths = [self.data.input_dim, *self.p["hidden"]]
+        self.bio = BioVariants(self.p, widths, self.num_classes, self.seed, self.device)
         self.layers = nn.ModuleList(
-            FFLayer(a, b, self.p["norm"]) for a, b in zip(widths[:-1], widths[1:], strict=True)
+            self.bio.make_layer(a, b, self.p["norm"]) for a, b in zip(widths[:-1], widths[1:], strict=True)
         ).to(self.device)
         self.head = nn.Linear(sum(self._head_widths()), self.num_classes).to(self.device)
         self.peer = PeerNorm()
@@ -131,13 +135,22 @@ class ForwardForward(ClassifierExperiment):
         """Run one layer on positives and negatives in one pass; its activities and goodness."""
         out = layer(torch.cat([h_pos, h_neg]))
         a_pos, a_neg = out[: len(h_pos)], out[len(h_pos) :]
+        if self.bio.pcl:
+            g = self.bio.pcl_goodness(layer, out, goodness(out, self.p["goodness"]))
+            return a_pos, a_neg, g[: len(h_pos)], g[len(h_pos) :]
         return a_pos, a_neg, goodness(a_pos, self.p["goodness"]), goodness(a_neg, self.p["goodness"])
 
-    def _layer_objective(self, index: int, g_pos: torch.Tensor, g_neg: torch.Tensor, a_pos: torch.Tensor):
-        loss = ff_loss(g_pos, g_neg, self.p["threshold"], self.p["loss"], self.p["symba_alpha"])
+    def _layer_objective(self, index: int, g_pos: torch.Tensor, g_neg: torch.Tensor, a_pos: torch.Tensor,
+                         terms: LayerTerms | None = None):
+        if terms is not None and terms.w_pos is not None:
+            loss = weighted_ff_loss(g_pos, g_neg, terms.w_pos, terms.w_neg, self.p["threshold"], self.p["loss"],
+                                    self.p["symba_alpha"])
+        else:
+            loss = ff_loss(g_pos, g_neg, self.p["threshold"], self.p["loss"], self.p["symba_alpha"])
         if self.p["peer_norm"] > 0:
             loss = loss + self.p["peer_norm"] * self.peer.loss(index, a_pos)
-        return loss
+        extra = self.bio.extra_loss(self.layers[index], terms)
+        return loss if extra is None else loss + extra
 
     def _layer_loss(self, index: int, layer: FFLayer, h_pos: torch.Tensor, h_neg: torch.Tensor):
         """Run one layer on positives and negatives in one pass; its loss and goodness."""
@@ -155,24 +168,29 @@ class ForwardForward(ClassifierExperiment):
         metrics["samples"] = float(self.samples_seen)
         if self.due_for_evaluation():
             metrics.update(self.live_evaluation())
+            metrics.update(dead_unit_fractions(self.layers, self.x_test[self._eval_test], self.num_classes,
+                                               self.p["label_strength"]))
         return metrics
 
     def _step_simultaneous(self) -> dict[str, torch.Tensor]:
         x, y = self.next_batch()
-        h_pos, h_neg = self._make_pair(x, y, self.gen)
-        outputs = []
+        h_pos, h_neg = inputs = self._make_pair(x, y, self.gen)
+        outputs, activities = [], []
         for layer in self.layers:
             h_pos, h_neg, g_pos, g_neg = self._layer_forward(layer, h_pos.detach(), h_neg.detach())
             outputs.append((h_pos, g_pos, g_neg))
+            activities.append((h_pos, h_neg))
+        terms = self.bio.simultaneous_terms(inputs, activities, [(g_pos, g_neg) for _, g_pos, g_neg in outputs])
         gamma = self.p["collab_gamma"]
         logit_pos = collaborative_goodness([g_pos for _, g_pos, _ in outputs], gamma)
         logit_neg = collaborative_goodness([g_neg for _, _, g_neg in outputs], gamma)
         total = torch.zeros((), device=self.device)
         stats: dict[str, torch.Tensor] = {}
         for i, (a_pos, g_pos, g_neg) in enumerate(outputs):
-            loss = self._layer_objective(i, logit_pos[i], logit_neg[i], a_pos)
+            loss = self._layer_objective(i, logit_pos[i], logit_neg[i], a_pos, None if terms is None else terms[i])
             total = total + loss
             stats.update(self._layer_stats(i, loss, g_pos, g_neg))
+            stats.update({} if terms is None else terms[i].stats)
         optimizer = self.optimizers[0]
         self.set_learning_rate(optimizer, self.total_steps)
         optimizer.zero_grad(set_to_none=True)
@@ -222,6 +240,7 @@ class ForwardForward(ClassifierExperiment):
             f"loss.layer{n}": loss.detach(),
             f"goodness_pos.layer{n}": g_pos.detach().mean(),
             f"goodness_neg.layer{n}": g_neg.detach().mean(),
+            **self.bio.layer_stats(i, self.layers[i]),
         }
 
     def _head_widths(self) -> list[int]:
@@ -276,6 +295,12 @@ class ForwardForward(ClassifierExperiment):
     def predict(self, images: torch.Tensor) -> torch.Tensor:
         return self.label_scores(images).argmax(dim=1)
 
+    def final_metrics(self) -> dict[str, float]:
+        """The classifier's figures, and the dead-unit fractions on the whole test set."""
+        metrics = super().final_metrics()
+        metrics.update(dead_unit_fractions(self.layers, self.x_test, self.num_classes, self.p["label_strength"]))
+        return metrics
+
     # -- for the plots -------------------------------------------------------
     @torch.no_grad()
     def snapshot(self) -> dict[str, Any]:
@@ -311,8 +336,10 @@ class ForwardForward(ClassifierExperiment):
     def state_dict(self) -> dict[str, torch.Tensor]:
         state = {f"layers.{k}": v for k, v in self.layers.state_dict().items()}
         state.update({f"head.{k}": v for k, v in self.head.state_dict().items()})
+        state.update(self.bio.state_dict())
         return state
 
     def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
         self.layers.load_state_dict({k[7:]: v for k, v in state.items() if k.startswith("layers.")})
         self.head.load_state_dict({k[5:]: v for k, v in state.items() if k.startswith("head.")})
+        self.bio.load_state_dict(state)

@@ -125,9 +125,10 @@ def fit_probe(train_x: torch.Tensor, train_y: torch.Tensor, classes: int, steps:
 
 TRANSFER_PARAMS = ParamSpec([
     Param("models", "choice_list", ("ff", "bp", "random"), "The models to pretrain and probe, one after another.",
-          choices=("ff", "bp", "random", "cwc"), max_items=5,
+          choices=("ff", "bp", "random", "cwc", "scff"), max_items=5,
           choice_help={"ff": "Forward-Forward (ff's quick settings)", "bp": "backprop on the same net",
-                       "random": "the ff net, untrained", "cwc": "channel-wise competitive FF (its quick settings)"}),
+                       "random": "the ff net, untrained", "cwc": "channel-wise competitive FF (its quick settings)",
+                       "scff": "self-contrastive FF, unsupervised (its quick settings, the hidden widths above)"}),
     Param("task", "choice", "digits-low-to-high", "Source and target: " + "; ".join(
         f"`{k}`: {t.help}" for k, t in TASKS.items()), choices=tuple(TASKS)),
     Param("hidden", "int_list", (500, 500), "Hidden widths of the ff, random and bp nets.", low=4, high=4000,

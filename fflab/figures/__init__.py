@@ -15,6 +15,8 @@ from fflab.figures.chunker import (
     surprise_stream_figure,
 )
 from fflab.figures.common import UIREVISION, WAITING_TEXT, is_waiting, waiting_figure
+from fflab.figures.dead_units import dead_units_figure
+from fflab.figures.dff import centre_distance_figure, centre_margin_figure
 from fflab.figures.efficiency import accuracy_vs_time_figure, memory_by_depth_figure, time_ratio_figure
 from fflab.figures.fastweights import (
     accuracy_by_delay_figure,
@@ -51,6 +53,7 @@ from fflab.figures.race import (
     strategy_curves,
 )
 from fflab.figures.records import downsample, latest, throughput
+from fflab.figures.scff import pair_examples_figure
 from fflab.figures.transfer import pretraining_figure, transfer_figure
 from fflab.figures.variants import class_goodness_figure
 
@@ -63,9 +66,12 @@ __all__ = [
     "accuracy_figure",
     "accuracy_vs_time_figure",
     "capacity_figure",
+    "centre_distance_figure",
+    "centre_margin_figure",
     "class_goodness_figure",
     "compressed_length_figure",
     "confusion_figure",
+    "dead_units_figure",
     "downsample",
     "effective_depth_figure",
     "episode_line_figure",
@@ -86,6 +92,7 @@ __all__ = [
     "negatives_gallery_figure",
     "net_losses_figure",
     "paired_accuracy_figure",
+    "pair_examples_figure",
     "per_task_steps_figure",
     "phase_spans",
     "pointer_figure",

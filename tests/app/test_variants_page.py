@@ -92,3 +92,30 @@ def test_the_gamma_sweep_races_one_net_per_gamma():
     wait_for(at, lambda a: len(a.table) and len(a.table[0].value) == 2
              and all(v.endswith("%") for v in a.table[0].value["test accuracy"]))
     assert not at.exception
+
+
+def test_distance_forward_runs_tiny_and_fills_the_accuracy_tile():
+    at = variants_page({"exp": "dff", "hidden": "16,16", "steps": "100000", "eval_every": "5", "eval_samples": "100"})
+    assert not at.exception
+    assert any("Distance-Forward" in m.value for m in at.markdown)
+    button(at, "Start").click().run()
+    run = live_run("dff")
+    assert run.spec.params["hidden"] == (16, 16)
+    wait_for(at, lambda a: metric_values(a).get("Test accuracy", "–").endswith("%"))
+    charts = {c.key for c in at.get("plotly_chart")}
+    assert {"chart-dff-accuracy", "chart-dff-margin", "chart-dff-centre-distance"} <= charts
+    assert not at.exception
+
+
+def test_scff_runs_tiny_and_fills_the_probe_accuracy_tile():
+    at = variants_page({"exp": "scff", "hidden": "16,16", "epochs": "0", "steps": "100000", "eval_every": "5",
+                        "eval_samples": "100"})
+    assert not at.exception
+    assert any("Self-contrastive FF" in m.value for m in at.markdown)
+    button(at, "Start").click().run()
+    run = live_run("scff")
+    assert run.spec.params["hidden"] == (16, 16)
+    wait_for(at, lambda a: metric_values(a).get("Test accuracy", "–").endswith("%"))
+    charts = {c.key for c in at.get("plotly_chart")}
+    assert {"chart-scff-accuracy", "chart-scff-goodness", "chart-scff-pairs"} <= charts
+    assert not at.exception

@@ -57,9 +57,10 @@ def _charts(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState)
     with right:
         threshold = snapshot.get("threshold", lab.values.get("threshold"))
         chart(figs.goodness_means_figure(main_records, threshold), "chart-goodness-means")
-    names = ["Loss per layer", "Goodness histograms", "First-layer weights", "Examples", "Confusion matrix"]
+    names = ["Loss per layer", "Goodness histograms", "First-layer weights", "Examples", "Confusion matrix",
+             "Dead units"]
     tabs = st.tabs(names, key="chart-tabs", on_change="rerun")
-    loss, hist, weights, examples, confusion = tabs
+    loss, hist, weights, examples, confusion, dead = tabs
     if is_open(loss):
         with loss:
             chart(figs.layer_loss_figure(main_records), "chart-loss")
@@ -82,6 +83,13 @@ def _charts(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState)
         with confusion:
             chart(figs.confusion_figure(snapshot.get("confusion"), classes), "chart-confusion")
             _confusion_caption(main, snapshot)
+    if is_open(dead):
+        with dead:
+            chart(figs.dead_units_figure(main_records), "chart-dead-units")
+            st.caption(f"Share of each layer's units that output exactly zero for every one of "
+                       f"{snapshot.get('eval_samples', 'the')} held-out test images under every candidate label, "
+                       "counted at each evaluation. A silent unit adds nothing to the goodness and gets no gradient "
+                       "until the layers below change what it sees. The PCL-FF option (pcl) is where a public study saw every unit die.")
 
 
 def _confusion_caption(run: Run | None, snapshot: dict) -> None:

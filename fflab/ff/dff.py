@@ -1,0 +1,231 @@
+"""Distance-Forward learning (`dff`): every layer pulls its activity to its class's centre.
+
+Wu et al. (2024), "Distance-Forward Learning: Enhancing the Forward-Forward Algorithm Towards
+High-Performance On-Chip Learning" (arXiv 2408.14925). The authors published no code, and fflab
+could read only the paper's abstract and summaries of it; where those leave room, fflab chooses:
+
+- Net: fully connected. Each layer normalises its input's length (`norm`, RMS by default, as FF's
+  layers do), then linear and ReLU. The image goes in as it is: no label is overlaid, the centres carry the labels.
+- Centres: each layer has one learned vector per class in its activity space (a parameter trained
+  with the layer), initialised uniformly in [0, 1) like the non-negative activities.
+- Distance: `sphere` (default) compares unit-length activity and centre, d = 2 − 2·cos ∈ [0, 4],
+  so a margin cannot be won by scaling weights up; `euclidean` is the squared distance averaged
+  over units. A layer's goodness for class k is −d_k.
+- Loss: the paper names a goodness-based N-pair margin loss; its exact formula was not available.
+  fflab uses log(1 + Σ_k exp(s·(d_true − d_k + m))) over rival classes k (Sohn's N-pair loss with
+  a margin, on distances), margin m (`margin`) and sharpness s (`scale`). `rivals` picks the negatives: all K − 1
+  wrong classes (N-pair, the default), the nearest wrong centre (hard-negative mining), or one
+  random wrong class (FF's single negative label).
+- Locality: every layer has its own optimiser and sees the previous layer's output detached, so no
+  gradient crosses a layer. All layers learn on every batch.
+- Layer collaboration: the paper combines DF with layer-collaboration updates (its DF-O and DF-R
+  schemes, not reproduced here). fflab offers Lorberbom et al.'s form instead: with `collab_gamma`
+  = γ > 0, layer l's loss reads d_l + γ·Σ_{j≠l} d_j, the other layers' distances detached.
+- Prediction: the nearest centre, distances summed over all layers (`all_layers`) or the last
+  layer's alone (`last_layer`); both are scored at every evaluation.
+- Snapshot: per layer, the class × centre matrix of mean distances over the held-out images of the
+  last evaluation (row: true class, column: centre), and each layer's nearest-centre accuracy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import torch
+from torch import nn
+
+from fflab.experiment import register
+from fflab.ff.classifier import SHARED_PARAMS, ClassifierExperiment
+from fflab.ff.core import collaborative_goodness
+from fflab.ff.dff_core import (
+    DISTANCES,
+    RIVALS,
+    DistanceLayer,
+    centre_distances,
+    class_distance_matrix,
+    n_pair_margin_loss,
+    rival_mask,
+    true_and_nearest_rival,
+)
+from fflab.ff.dff_presets import DFF_PRESETS
+from fflab.params import Param, ParamSpec
+
+PREDICTORS = ("all_layers", "last_layer")
+PROBE_IMAGES = 200  # distance matrices before the first evaluation
+
+DFF_PARAMS = ParamSpec(
+    SHARED_PARAMS
+    + [
+        Param("distance", "choice", "sphere", "How far an activity is from a class centre.", choices=DISTANCES,
+              choice_help={"sphere": "both scaled to unit length: 2 − 2·cos, from 0 to 4",
+                           "euclidean": "squared distance, averaged over the layer's units"}),
+        Param("margin", "float", 0.25, "m: how much nearer the true centre must be than each rival centre.",
+              low=0.0, high=10.0, live=True),
+        Param("scale", "float", 16.0, "s: sharpness of the loss; the slope when a rival centre is nearer.", low=0.1,
+              high=100.0, live=True),
+        Param("rivals", "choice", "all", "Which wrong classes each sample is compared against.", choices=RIVALS,
+              choice_help={"all": "every wrong class at once (N-pair)",
+                           "hardest": "the nearest wrong centre only", "random": "one wrong class at random"}),
+        Param("norm", "choice", "rms", "How each layer normalises its input: to unit length (`l2`), to unit "
+              "root-mean-square (`rms`), or not at all.", choices=("l2", "rms", "none")),
+        Param("collab_gamma", "float", 0.0, "γ: each layer's loss also sees γ × the other layers' distances, "
+              "detached (0 is off).", low=0.0, high=10.0, live=True),
+        Param("predict", "choice", "all_layers", "Which predictor gives `test_accuracy` (both are scored).",
+              live=True, choices=PREDICTORS, choice_help={"all_layers": "nearest centre, distances summed over layers",
+                                                          "last_layer": "nearest centre in the last layer"}),
+    ]
+)
+
+
+@register
+class DistanceForward(ClassifierExperiment):
+    name = "dff"
+    title = "Distance-Forward (DF)"
+    summary = "Each layer learns class centres and pulls an image's activity nearer its own centre than any other."
+    params = DFF_PARAMS
+    presets = DFF_PRESETS
+    default_preset = "digits-quick"
+    max_threads = 1  # small fully connected layers: a second thread costs more than it saves
+
+    def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
+        super().__init__(params, seed, device)
+        widths = [self.data.input_dim, *self.p["hidden"]]
+        self.layers = nn.ModuleList(
+            DistanceLayer(a, b, self.num_classes, self.p["norm"]) for a, b in zip(widths[:-1], widths[1:], strict=True)
+        ).to(self.device)
+        self.optimizers = [self.make_optimizer(layer.parameters()) for layer in self.layers]
+        self.latest_evaluation: dict[str, Any] | None = None
+
+    @property
+    def total_steps(self) -> int:
+        return self.steps_per_phase
+
+    # -- training ------------------------------------------------------------
+    def layer_distances(self, images: torch.Tensor) -> list[torch.Tensor]:
+        """Each layer's (N, K) distances to its centres; every layer's input is detached."""
+        h, per_layer = images, []
+        for layer in self.layers:
+            h = layer(h.detach())
+            per_layer.append(centre_distances(h, layer.centres, self.p["distance"]))
+        return per_layer
+
+    def layer_losses(self, per_layer: list[torch.Tensor], labels: torch.Tensor) -> list[torch.Tensor]:
+        """One N-pair margin loss per layer, on its own distances (plus γ × the others', detached)."""
+        combined = collaborative_goodness(per_layer, self.p["collab_gamma"])
+        losses = []
+        for distances in combined:
+            mask = rival_mask(distances, labels, self.p["rivals"], self.gen)
+            losses.append(n_pair_margin_loss(distances, labels, self.p["margin"], self.p["scale"], mask))
+        return losses
+
+    def step(self) -> dict[str, float]:
+        x, y = self.next_batch()
+        per_layer = self.layer_distances(x)
+        losses = self.layer_losses(per_layer, y)
+        for optimizer in self.optimizers:
+            self.set_learning_rate(optimizer, self.total_steps)
+            optimizer.zero_grad(set_to_none=True)
+        torch.stack(losses).sum().backward()  # the graphs are disjoint: each layer gets its own loss's gradient
+        for optimizer in self.optimizers:
+            optimizer.step()
+        stats: dict[str, torch.Tensor] = {}
+        for i, (distances, loss) in enumerate(zip(per_layer, losses, strict=True)):
+            true, rival = true_and_nearest_rival(distances.detach(), y)
+            n = i + 1
+            stats[f"loss.layer{n}"] = loss.detach()
+            stats[f"distance_true.layer{n}"] = true.mean()
+            stats[f"distance_rival.layer{n}"] = rival.mean()
+            stats[f"batch_accuracy.layer{n}"] = (distances.detach().argmin(dim=1) == y).float().mean()
+        metrics = dict(zip(stats.keys(), torch.stack(list(stats.values())).tolist(), strict=True))
+        metrics["samples"] = float(self.samples_seen)
+        if self.due_for_evaluation():
+            metrics.update(self.live_evaluation())
+        return metrics
+
+    def on_update(self, changes: Mapping[str, Any]) -> None:
+        if "lr" in changes:
+            for optimizer in self.optimizers:
+                self.set_learning_rate(optimizer, self.total_steps)
+
+    # -- prediction ------------------------------------------------------------
+    @torch.no_grad()
+    def distances(self, images: torch.Tensor, batch: int = 2000) -> torch.Tensor:
+        """(layers, N, K): every layer's distance from each image's activity to each class centre."""
+        chunks = [torch.stack(self.layer_distances(images[i : i + batch])) for i in range(0, len(images), batch)]
+        return torch.cat(chunks, dim=1)
+
+    @staticmethod
+    def predictions(per_layer: torch.Tensor) -> dict[str, torch.Tensor]:
+        return {"all_layers": per_layer.sum(dim=0).argmin(dim=1), "last_layer": per_layer[-1].argmin(dim=1)}
+
+    @torch.no_grad()
+    def predict(self, images: torch.Tensor) -> torch.Tensor:
+        return self.predictions(self.distances(images))[self.p["predict"]]
+
+    @torch.no_grad()
+    def features(self, images: torch.Tensor) -> torch.Tensor:
+        """Every layer's activity, concatenated (a linear probe's input)."""
+        h, out = images, []
+        for layer in self.layers:
+            h = layer(h)
+            out.append(h)
+        return torch.cat(out, dim=1)
+
+    # -- scoring -------------------------------------------------------------
+    @torch.no_grad()
+    def _score_test(self, images: torch.Tensor, labels: torch.Tensor, step: int) -> dict[str, float]:
+        """Both predictors' accuracy, each layer's, the confusion matrix and the class × centre distances.
+
+        `step` is the number of training steps the scored weights have had (for the figure's title).
+        """
+        per_layer = self.distances(images)
+        predicted = self.predictions(per_layer)
+        chosen = predicted[self.p["predict"]]
+        k = self.num_classes
+        self.confusion = torch.bincount(labels * k + chosen, minlength=k * k).view(k, k).cpu().numpy()
+        accuracy = {name: float((p == labels).float().mean()) for name, p in predicted.items()}
+        self.latest_evaluation = {
+            "centre_distance": [class_distance_matrix(d, labels, k).float().cpu().numpy() for d in per_layer],
+            "layer_accuracy": (per_layer.argmin(dim=2) == labels).float().mean(dim=1).cpu().tolist(),
+            "predictor_accuracy": accuracy,
+            "images": len(labels),
+            "step": step,
+        }
+        metrics = {"test_accuracy": accuracy[self.p["predict"]]}
+        metrics.update({f"test_accuracy.{name}": value for name, value in accuracy.items()})
+        return metrics
+
+    def live_evaluation(self) -> dict[str, float]:
+        # Called from inside step(), which the runner counts only once it returns.
+        metrics = self._score_test(self.x_test[self._eval_test], self.y_test[self._eval_test], self.steps_done + 1)
+        metrics["train_accuracy"] = self.score(self.x_train[self._eval_train], self.y_train[self._eval_train])
+        return metrics
+
+    def evaluate(self) -> dict[str, float]:
+        metrics = self._score_test(self.x_test, self.y_test, self.steps_done)
+        metrics["train_accuracy"] = self.score(self.x_train, self.y_train)
+        return metrics
+
+    # -- for the plots -------------------------------------------------------
+    @torch.no_grad()
+    def snapshot(self) -> dict[str, Any]:
+        if self.latest_evaluation is None:  # before the first evaluation: a small held-out probe
+            probe = self._eval_test[:PROBE_IMAGES]
+            self._score_test(self.x_test[probe], self.y_test[probe], self.steps_done)
+        snap = self.base_snapshot()
+        snap.update(
+            {key: value for key, value in self.latest_evaluation.items() if key != "step"},
+            centre_distance_step=self.latest_evaluation["step"],
+            distance=self.p["distance"],
+            margin=self.p["margin"],
+            predict=self.p["predict"],
+            first_layer_weights=self.weight_images(self.layers[0].linear.weight),
+        )
+        return snap
+
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        return {f"layers.{k}": v for k, v in self.layers.state_dict().items()}
+
+    def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
+        self.layers.load_state_dict({k[7:]: v for k, v in state.items() if k.startswith("layers.")})

@@ -1,0 +1,301 @@
+"""Biologically inspired options of `ff`: three-factor modulation, prospective FF, PCL-FF; dead units.
+
+A public study (koriyoshi2041/ff-negative-samples, `models/three_factor_ff.py`, `models/prospective_ff.py`,
+`models/pcl_ff.py`) reports that these variants "fail or help marginally" and that PCL-FF kills 100% of
+its units. fflab implements the closest honest version of each as an option of `ff`, so the claims can
+be tested live beside plain FF. Every option off (`modulation=none`, `prospective=0`, `pcl=false`)
+leaves `ff` exactly as it was: no extra parameters, no extra random draws, the same losses.
+
+**Three-factor modulation** (`modulation`, strength s = `modulation_strength` in [-1, 1]; simultaneous
+schedule). A third factor M in [-1, 1], computed from detached quantities, scales each sample's local
+loss: loss_k = mean_i (1 + s·M_k,i) · ℓ_k,i, so the update of layer k is presynaptic × postsynaptic ×
+(1 + s·M). Every signal is built from a layer's *judgement margin* on a sample, the logit its own loss
+sees: g − θ for a positive and θ − g for a negative under the threshold loss (SymBa: α(g_pos − g_neg)
+for the pair), and from c = tanh(margin / 2) = 2·σ(margin) − 1, the layer's confidence that it judges
+the sample right (−1: sure it is wrong).
+- `top_down`: M_k = −c_(k+1), the next layer's confidence, negated: with s > 0 a layer learns more on
+  the samples the layer above gets wrong, less on those it gets right. The last layer has no layer
+  above: M = 0.
+- `layer_agreement`: M_k = −c_k · mean_(j≠k) c_j, minus the agreement of this layer's positive/negative
+  verdict with the other layers' (the product is the same whether computed from verdicts or from
+  correctness, so it needs no label): with s > 0 a layer learns more where it disagrees with the rest
+  of the net. One layer alone: M = 0.
+- `reward_prediction`: one global signal for every layer (dopamine-like). Reward r_i = 1 when the whole
+  net judges sample i right (its margins summed over layers above 0), else 0; the prediction b is a
+  running mean of the reward (momentum 0.99, from 0.5); M_i = −(r_i − b), read before b is updated.
+s < 0 flips every sign (learn more where things go right).
+
+How this differs from the study's `ThreeFactorFFNetwork`: the study modulates the *goodness*,
+g·(1 + a·tanh M), with a learnable a (0.5 at start) inside the layer's optimiser, not the loss; its
+top-down signal is p(correct class) − 0.5 from a softmax projection of the last layer trained by
+cross-entropy (the negatives use the positives' labels and a negated signal); its layer agreement is
+the cosine between the centred activities of this layer and the next (first columns when widths
+differ); its reward prediction error is 1 − b for every positive and 0 − b for every negative, b a
+per-layer running mean of that "reward", so it carries no information about the sample; and it trains
+greedily, layer after layer, on the full batch, taking its signals from the whole net while the layers
+above the one in training are still at their initial weights.
+
+**Prospective FF** (`prospective` = λ, 0 is off; simultaneous schedule). After the study's reading of
+prospective configuration (Song et al., Nature Neuroscience 2024): each layer first infers a target
+activity, then its weights consolidate towards it. The target is relu(a ± β·P_k·hint_k), + for
+positives, − for negatives, β = 0.5; hint_k = B_k·a_(k+1) (the same sample's next-layer activity) for
+every layer but the last, and U·onehot(label) for the last (the label overlaid on the sample, so a
+negative's wrong label is pushed away). P_k, B_k and U are fixed random orthogonal matrices (gains
+0.1, 0.1, 0.5, as in the study, where they are never trained). The layer's loss gains
+λ·(MSE(a_pos, target_pos) + MSE(a_neg, target_neg)), targets detached; the study's λ is 0.01.
+It is FF plus a random-feedback target, which the study calls prospective configuration; the original
+algorithm's energy-based inference phase is not part of it (nor of the study's code).
+
+**PCL-FF** (`pcl`). After the study's `PCLFFLayer`: besides its encoder, each layer has a linear
+predictor that reconstructs the layer's normalised input x̂ from its activity; per sample, err = mean
+squared reconstruction error, surprise = σ(10·err − 5), and the layer transmits its ReLU activity
+times the mask 1 − σs·(1 − surprise) (σs = `pcl_surprise`): predictable inputs are suppressed. Its
+training goodness is goodness(h) − α·err − `pcl_sparsity`·mean|h| (α = `pcl_alpha`), its loss the FF
+loss plus α·mean(err). Prediction uses the plain goodness of the masked activity, as in the study.
+With the study's L2-normalised 784-pixel input the reconstruction error is about 1/784 from the start,
+so the mask starts near σ(−5) ≈ 0.007 and scales every activity down about 150-fold. Under `rms`
+normalisation the error starts near 1 and the mask near 1, but the predictor soon learns to
+reconstruct and the mask falls as well.
+
+**Dead units**: the share of a layer's units whose output is exactly zero for every held-out
+evaluation image under every candidate label (the inputs the goodness predictor shows the net),
+logged as `dead_fraction.layerN` at every evaluation (and on the whole test set in the final metrics).
+The study counts a unit of the last layer dead when its largest |activity| on the test images, label 0
+overlaid, is below 0.01, which also counts units that fire but are scaled down by PCL's mask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from fflab.ff.core import FFLayer, normalise
+from fflab.params import Param, ParamError
+
+MODULATIONS = ("none", "top_down", "layer_agreement", "reward_prediction")
+REWARD_MOMENTUM = 0.99
+PROSPECTIVE_BETA = 0.5
+FEEDBACK_GAIN, LAYER_FEEDBACK_GAIN, LABEL_GAIN = 0.1, 0.1, 0.5
+
+BIO_PARAMS = [
+    Param("modulation", "choice", "none", "Three-factor learning: a third factor scales each sample's local loss "
+          "(simultaneous schedule only).", choices=MODULATIONS, choice_help={
+              "none": "plain FF",
+              "top_down": "learn more where the next layer misjudges the sample",
+              "layer_agreement": "learn more where this layer's verdict disagrees with the other layers'",
+              "reward_prediction": "learn more where the whole net is wrong, against a running baseline",
+          }),
+    Param("modulation_strength", "float", 0.5, "s: each sample's loss is weighted by 1 + s·M, M in [−1, 1] "
+          "(negative s: learn more where things go right).", low=-1.0, high=1.0, live=True),
+    Param("prospective", "float", 0.0, "λ of prospective FF: weight of the pull towards a target inferred from "
+          "random feedback (0 is off; the study used 0.01; simultaneous schedule only).", low=0.0, high=100.0,
+          live=True),
+    Param("pcl", "bool", False, "PCL-FF: each layer predicts its input and passes on only what it cannot "
+          "predict (a surprise mask)."),
+    Param("pcl_alpha", "float", 0.5, "α of PCL-FF: weight of the reconstruction error in goodness and loss.",
+          low=0.0, high=10.0, live=True),
+    Param("pcl_sparsity", "float", 0.1, "Weight of PCL-FF's L1 penalty on activity inside the goodness.",
+          low=0.0, high=10.0, live=True),
+    Param("pcl_surprise", "float", 1.0, "How strongly PCL-FF's mask suppresses predictable inputs (0: no mask).",
+          low=0.0, high=1.0, live=True),
+]
+
+
+# -- three-factor modulation -------------------------------------------------
+def judgement_margins(g_pos: torch.Tensor, g_neg: torch.Tensor, threshold: float, loss: str,
+                      alpha: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per sample, the logit of a layer's right judgement: positive when it judges the sample right."""
+    if loss == "symba":
+        pair = alpha * (g_pos - g_neg)
+        return pair, pair
+    return g_pos - threshold, threshold - g_neg
+
+
+def modulation_factors(kind: str, margins: Sequence[torch.Tensor], baseline: float) -> tuple[list[torch.Tensor],
+                                                                                             torch.Tensor]:
+    """The third factor M (in [-1, 1]) of every layer, and the net's reward per sample.
+
+    `margins[k]` holds layer k's judgement margins over all samples (positives then negatives).
+    """
+    margins = [m.detach() for m in margins]
+    confidence = [torch.tanh(m / 2) for m in margins]
+    reward = (torch.stack(margins).sum(dim=0) > 0).float()
+    layers = len(margins)
+    if kind == "top_down":
+        factors = [-confidence[k + 1] if k + 1 < layers else torch.zeros_like(confidence[k]) for k in range(layers)]
+    elif kind == "layer_agreement":
+        total = torch.stack(confidence).sum(dim=0)
+        factors = [-c * (total - c) / (layers - 1) if layers > 1 else torch.zeros_like(c) for c in confidence]
+    elif kind == "reward_prediction":
+        factors = [-(reward - baseline)] * layers
+    else:
+        raise ValueError(f"unknown modulation {kind!r}")
+    return factors, reward
+
+
+def weighted_ff_loss(g_pos: torch.Tensor, g_neg: torch.Tensor, w_pos: torch.Tensor, w_neg: torch.Tensor,
+                     threshold: float, kind: str = "threshold", alpha: float = 4.0) -> torch.Tensor:
+    """`core.ff_loss` with each sample's term weighted (SymBa: each pair's, by the positive's weight)."""
+    if kind == "symba":
+        return (w_pos * F.softplus(-alpha * (g_pos - g_neg))).mean()
+    return torch.cat([w_pos * F.softplus(threshold - g_pos), w_neg * F.softplus(g_neg - threshold)]).mean()
+
+
+# -- PCL-FF -------------------------------------------------------------------
+class PCLLayer(FFLayer):
+    """An FF layer that predicts its normalised input and transmits its activity times a surprise mask.
+
+    Each forward pass keeps the per-sample reconstruction error (`reconstruction_error`, in the graph)
+    and the mask (`surprise_mask`, detached) for the training loss and the logs.
+    """
+
+    def __init__(self, in_features: int, out_features: int, norm: str, params: Mapping[str, Any]):
+        super().__init__(in_features, out_features, norm)
+        self.predictor = nn.Linear(out_features, in_features)
+        self.params = params
+        self.reconstruction_error: torch.Tensor | None = None
+        self.surprise_mask: torch.Tensor | None = None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x_normed = normalise(x, self.norm)
+        h_raw = F.relu(self.linear(x_normed))
+        error = (self.predictor(h_raw) - x_normed).pow(2).mean(dim=1)
+        surprise = torch.sigmoid(error * 10 - 5)
+        mask = 1 - self.params["pcl_surprise"] * (1 - surprise)
+        self.reconstruction_error, self.surprise_mask = error, mask.detach()
+        return h_raw * mask.unsqueeze(1)
+
+
+# -- what a training step needs -----------------------------------------------
+@dataclass
+class LayerTerms:
+    """What the bio options add to one layer's loss in one step."""
+
+    w_pos: torch.Tensor | None = None
+    w_neg: torch.Tensor | None = None
+    extra_loss: torch.Tensor | None = None
+    stats: dict[str, torch.Tensor] = field(default_factory=dict)
+
+
+class BioVariants:
+    """The bio options of one `ff` network: builds its layers, adds to its losses, keeps its state."""
+
+    def __init__(self, params: Mapping[str, Any], widths: Sequence[int], num_classes: int, seed: int,
+                 device: torch.device):
+        self.p = params  # the experiment's own dict, so live changes are seen
+        self.num_classes = num_classes
+        needs_all_layers = params["modulation"] != "none" or params["prospective"] > 0
+        if needs_all_layers and params["schedule"] != "simultaneous":
+            name = "modulation" if params["modulation"] != "none" else "prospective"
+            raise ParamError(name, "needs every layer's activity at once: set schedule to simultaneous")
+        self.reward_baseline = torch.tensor(0.5, device=device)
+        self.feedback: dict[str, torch.Tensor] = {}
+        if params["prospective"] > 0:
+            self.feedback = _feedback_matrices(list(widths[1:]), num_classes, seed, device)
+
+    def make_layer(self, in_features: int, out_features: int, norm: str) -> FFLayer:
+        if self.p["pcl"]:
+            return PCLLayer(in_features, out_features, norm, self.p)
+        return FFLayer(in_features, out_features, norm)
+
+    @property
+    def pcl(self) -> bool:
+        return bool(self.p["pcl"])
+
+    def pcl_goodness(self, layer: PCLLayer, a: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
+        """PCL-FF's training goodness of the samples `layer` has just run: g − α·err − sparsity·mean|a|."""
+        return g - self.p["pcl_alpha"] * layer.reconstruction_error - self.p["pcl_sparsity"] * a.abs().mean(dim=1)
+
+    def layer_stats(self, index: int, layer: nn.Module) -> dict[str, torch.Tensor]:
+        if not isinstance(layer, PCLLayer) or layer.reconstruction_error is None:
+            return {}
+        n = index + 1
+        return {f"reconstruction_error.layer{n}": layer.reconstruction_error.detach().mean(),
+                f"surprise_mask.layer{n}": layer.surprise_mask.mean()}
+
+    def extra_loss(self, layer: nn.Module, terms: LayerTerms | None) -> torch.Tensor | None:
+        """What PCL-FF and prospective FF add to a layer's FF loss; None when nothing."""
+        parts = [] if terms is None or terms.extra_loss is None else [terms.extra_loss]
+        if isinstance(layer, PCLLayer) and layer.reconstruction_error is not None:
+            parts.append(self.p["pcl_alpha"] * layer.reconstruction_error.mean())
+        return sum(parts[1:], parts[0]) if parts else None
+
+    def simultaneous_terms(self, inputs: tuple[torch.Tensor, torch.Tensor],
+                           activities: Sequence[tuple[torch.Tensor, torch.Tensor]],
+                           goodnesses: Sequence[tuple[torch.Tensor, torch.Tensor]]) -> list[LayerTerms] | None:
+        """Per layer, the modulation weights and the prospective loss of one simultaneous step; None when off."""
+        kind, weight = self.p["modulation"], self.p["prospective"]
+        if kind == "none" and weight == 0:
+            return None
+        terms = [LayerTerms() for _ in activities]
+        if kind != "none":
+            self._modulate(terms, goodnesses)
+        if weight > 0:
+            labels = [x[:, : self.num_classes].argmax(dim=1) for x in inputs]
+            for k, (a_pos, a_neg) in enumerate(activities):
+                hints = [self._hint(k, activities, labels, which) for which in (0, 1)]
+                pull = sum(_consolidation(a, hint, self.feedback[f"P{k}"], s) for a, hint, s in
+                           ((a_pos, hints[0], 1.0), (a_neg, hints[1], -1.0)))
+                terms[k].extra_loss = weight * pull
+                terms[k].stats[f"consolidation.layer{k + 1}"] = pull.detach()
+        return terms
+
+    def _modulate(self, terms: list[LayerTerms], goodnesses: Sequence[tuple[torch.Tensor, torch.Tensor]]) -> None:
+        threshold, loss, alpha = self.p["threshold"], self.p["loss"], self.p["symba_alpha"]
+        margins = [torch.cat(judgement_margins(g_pos, g_neg, threshold, loss, alpha)) for g_pos, g_neg in goodnesses]
+        factors, reward = modulation_factors(self.p["modulation"], margins, float(self.reward_baseline))
+        n = len(goodnesses[0][0])
+        for k, factor in enumerate(factors):
+            weights = 1 + self.p["modulation_strength"] * factor
+            terms[k].w_pos, terms[k].w_neg = weights[:n], weights[n:]
+            terms[k].stats[f"modulation.layer{k + 1}"] = factor.mean()
+        if self.p["modulation"] == "reward_prediction":
+            terms[0].stats["reward_baseline"] = self.reward_baseline.clone()
+            self.reward_baseline = REWARD_MOMENTUM * self.reward_baseline + (1 - REWARD_MOMENTUM) * reward.mean()
+
+    def _hint(self, k: int, activities, labels, which: int) -> torch.Tensor:
+        if k + 1 < len(activities):
+            return activities[k + 1][which].detach() @ self.feedback[f"B{k}"].T
+        onehot = F.one_hot(labels[which], self.num_classes).to(self.feedback["U"].dtype)
+        return onehot @ self.feedback["U"].T
+
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        state = {"bio.reward_baseline": self.reward_baseline} if self.p["modulation"] == "reward_prediction" else {}
+        state.update({f"bio.feedback.{k}": v for k, v in self.feedback.items()})
+        return state
+
+    def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
+        if "bio.reward_baseline" in state:
+            self.reward_baseline = state["bio.reward_baseline"].to(self.reward_baseline.device)
+        for key in self.feedback:
+            if f"bio.feedback.{key}" in state:
+                self.feedback[key] = state[f"bio.feedback.{key}"].to(self.feedback[key].device)
+
+
+def _consolidation(a: torch.Tensor, hint: torch.Tensor, projection: torch.Tensor, sign: float) -> torch.Tensor:
+    """MSE between a layer's activity and its inferred (detached) target relu(a ± β·P·hint)."""
+    target = F.relu(a + sign * PROSPECTIVE_BETA * hint @ projection.T).detach()
+    return (target - a).pow(2).mean()
+
+
+def _feedback_matrices(widths: list[int], num_classes: int, seed: int, device: torch.device) -> dict[str, torch.Tensor]:
+    """Prospective FF's fixed random feedback, from its own generator (the net's random stream is untouched)."""
+    gen = torch.Generator().manual_seed(seed + 7919)
+
+    def orthogonal(rows: int, cols: int, gain: float) -> torch.Tensor:
+        return nn.init.orthogonal_(torch.empty(rows, cols), gain=gain, generator=gen).to(device)
+
+    matrices = {f"P{k}": orthogonal(w, w, FEEDBACK_GAIN) for k, w in enumerate(widths)}
+    matrices.update({f"B{k}": orthogonal(widths[k], widths[k + 1], LAYER_FEEDBACK_GAIN)
+                     for k in range(len(widths) - 1)})
+    matrices["U"] = orthogonal(widths[-1], num_classes, LABEL_GAIN)
+    return matrices
+
+
+__all__ = ["BIO_PARAMS", "MODULATIONS", "BioVariants", "LayerTerms", "PCLLayer", "judgement_margins",
+           "modulation_factors", "weighted_ff_loss"]
