@@ -156,15 +156,16 @@ class SelfContrastiveFF(ClassifierExperiment):
 
     @torch.no_grad()
     def _inputs_of(self, index: int, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """The inputs of layer `index` (greedy): fresh pairs through the frozen earlier layers."""
+        """The inputs of layer `index`: fresh pairs of `images` (shifted, for layers after the first, when
+        `shift` is on) through the earlier layers, without gradient."""
         h_pos, h_neg, partners = self.make_pairs(images, self.p["shift"] if index > 0 else 0)
         if index == 0:
-            self._keep_examples(images, h_pos, h_neg, partners)
+            self._keep_examples(h_pos, h_neg, partners)
         for layer in self.layers[:index]:
             h_pos, h_neg = layer.passed_on(layer(h_pos)), layer.passed_on(layer(h_neg))
         return h_pos, h_neg
 
-    def _keep_examples(self, images, h_pos, h_neg, partners) -> None:
+    def _keep_examples(self, h_pos, h_neg, partners) -> None:
         if self._batch is not None:
             labels = self._batch[1]
             self._examples = {"positive": h_pos[:EXAMPLES].detach(), "negative": h_neg[:EXAMPLES].detach(),
@@ -275,8 +276,9 @@ class SelfContrastiveFF(ClassifierExperiment):
     @torch.no_grad()
     def snapshot(self) -> dict[str, Any]:
         snap = self.base_snapshot()
-        snap.update(current_layer=self.current_layer + 1, schedule=self.p["schedule"], probing=self.probing,
-                    threshold_pos=list(self.p["threshold_pos"]), threshold_neg=list(self.p["threshold_neg"]),
+        snap.update(current_layer=self.current_layer + 1, schedule=self.p["schedule"],
+                    probing=self.probing and not self.done, threshold_pos=list(self.p["threshold_pos"]),
+                    threshold_neg=list(self.p["threshold_neg"]),
                     first_layer_weights=self.weight_images(self.layers[0].linear.weight))
         if self._examples is not None:
             shape = (-1, 2, *self.data.image_shape)

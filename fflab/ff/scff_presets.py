@@ -15,6 +15,9 @@ SCFF_PRESETS = {
         "The offline default: scikit-learn's 8x8 digits, two layers of 500 learning together on every batch, "
         "the probe learning alongside. Goal: at least 95% probe accuracy in under 30 s on a CPU. The digits are "
         "easy: an untrained net of this width already gives the probe about 98%; watch the goodness separate.",
+        measured="98.33% probe test accuracy in 4.4 s wall on 2 shared CPU cores, one thread (python -m fflab run "
+                 "scff --preset digits-quick); the same net untrained (optimizer sgd, lr 1e-6): 98.1-98.9% over "
+                 "seeds 0-2",
     ),
     "quick": Preset(
         "quick",
@@ -23,6 +26,9 @@ SCFF_PRESETS = {
          "schedule": "simultaneous", "head_lr": 0.003},
         "MNIST on a CPU budget: 784-500-500, both layers on every batch for 10 epochs (Adam, learning rate "
         "decaying linearly to 0), the probe learning alongside and then 2 epochs alone on the frozen net.",
+        measured="97.71% probe test accuracy in 81.2 s wall on 2 shared CPU cores, one thread (python -m fflab run "
+                 "scff --preset quick); the same net and probe untrained (--set optimizer=sgd lr=1e-6 momentum=0): "
+                 "95.40%; 20 epochs instead of 10: 97.81% in 150.7 s",
     ),
     "published": Preset(
         "published",
@@ -39,5 +45,7 @@ SCFF_PRESETS = {
         source="Chen, Liu, Laydevant & Grollier (2025), Nature Communications 16, 5978 (arXiv 2409.11593), and "
                "neurophysics-cnrsthales/contrastive-forward-forward (SCFF_MNIST.py, config.json)",
         published="98.7% MNIST test accuracy with a linear probe (two-layer MLP, unsupervised)",
+        measured="not yet at full scale (no GPU); shortened on the CPU to 3 epochs per layer and 5 probe epochs "
+                 "(--set epochs=3 probe_epochs=5): 98.25% in 420 s wall on 2 shared CPU cores",
     ),
 }

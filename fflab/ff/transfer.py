@@ -125,13 +125,13 @@ def fit_probe(train_x: torch.Tensor, train_y: torch.Tensor, classes: int, steps:
 
 TRANSFER_PARAMS = ParamSpec([
     Param("models", "choice_list", ("ff", "bp", "random"), "The models to pretrain and probe, one after another.",
-          choices=("ff", "bp", "random", "cwc", "scff"), max_items=5,
+          choices=("ff", "bp", "random", "cwc", "scff"), max_items=6,
           choice_help={"ff": "Forward-Forward (ff's quick settings)", "bp": "backprop on the same net",
                        "random": "the ff net, untrained", "cwc": "channel-wise competitive FF (its quick settings)",
                        "scff": "self-contrastive FF, unsupervised (its quick settings, the hidden widths above)"}),
     Param("task", "choice", "digits-low-to-high", "Source and target: " + "; ".join(
         f"`{k}`: {t.help}" for k, t in TASKS.items()), choices=tuple(TASKS)),
-    Param("hidden", "int_list", (500, 500), "Hidden widths of the ff, random and bp nets.", low=4, high=4000,
+    Param("hidden", "int_list", (500, 500), "Hidden widths of the ff, random, bp and scff nets.", low=4, high=4000,
           unit="units", max_items=6),
     Param("epochs", "float", 2.0, "Pretraining passes over the source training set, per model.", low=0.05,
           high=100.0, unit="epochs"),
@@ -145,7 +145,7 @@ TRANSFER_PRESETS = {
     "digits-quick": Preset("digits-quick", {"task": "digits-low-to-high", "epochs": 20.0, "probe_steps": 200},
                            "Offline: the 8x8 digits 0-4 as source, 5-9 as target; ff, bp and a random net."),
     "quick": Preset(
-        "quick", {"task": "mnist-to-fashion", "models": ("ff", "bp", "random", "cwc"), "epochs": 2.0},
+        "quick", {"task": "mnist-to-fashion", "models": ("ff", "bp", "random", "cwc", "scff"), "epochs": 2.0},
         "MNIST to Fashion-MNIST: each model pretrained for 2 epochs with its quick settings, then a linear probe "
         "on 10,000 Fashion-MNIST training images, scored on its 10,000 test images.",
         published="linear probe on Fashion-MNIST after MNIST pretraining: standard FF 54%, random init 72%, "

@@ -41,7 +41,7 @@ activity, then its weights consolidate towards it. The target is relu(a ± β·P
 positives, − for negatives, β = 0.5; hint_k = B_k·a_(k+1) (the same sample's next-layer activity) for
 every layer but the last, and U·onehot(label) for the last (the label overlaid on the sample, so a
 negative's wrong label is pushed away). P_k, B_k and U are fixed random orthogonal matrices (gains
-0.1, 0.1, 0.5, as in the study, where they are never trained). The layer's loss gains
+0.1, 0.1, 0.5, as in the study, where they are never trained; fflab keeps their products). The layer's loss gains
 λ·(MSE(a_pos, target_pos) + MSE(a_neg, target_neg)), targets detached; the study's λ is 0.01.
 It is FF plus a random-feedback target, which the study calls prospective configuration; the original
 algorithm's energy-based inference phase is not part of it (nor of the study's code).
@@ -236,11 +236,12 @@ class BioVariants:
         if kind != "none":
             self._modulate(terms, goodnesses)
         if weight > 0:
-            labels = [x[:, : self.num_classes].argmax(dim=1) for x in inputs]
+            labels = [F.one_hot(x[:, : self.num_classes].argmax(dim=1), self.num_classes).float() for x in inputs]
             for k, (a_pos, a_neg) in enumerate(activities):
-                hints = [self._hint(k, activities, labels, which) for which in (0, 1)]
-                pull = sum(_consolidation(a, hint, self.feedback[f"P{k}"], s) for a, hint, s in
-                           ((a_pos, hints[0], 1.0), (a_neg, hints[1], -1.0)))
+                sources = activities[k + 1] if k + 1 < len(activities) else labels
+                feedback = self.feedback[f"layer{k}"]
+                pull = (_consolidation(a_pos, sources[0], feedback, 1.0)
+                        + _consolidation(a_neg, sources[1], feedback, -1.0))
                 terms[k].extra_loss = weight * pull
                 terms[k].stats[f"consolidation.layer{k + 1}"] = pull.detach()
         return terms
@@ -258,12 +259,6 @@ class BioVariants:
             terms[0].stats["reward_baseline"] = self.reward_baseline.clone()
             self.reward_baseline = REWARD_MOMENTUM * self.reward_baseline + (1 - REWARD_MOMENTUM) * reward.mean()
 
-    def _hint(self, k: int, activities, labels, which: int) -> torch.Tensor:
-        if k + 1 < len(activities):
-            return activities[k + 1][which].detach() @ self.feedback[f"B{k}"].T
-        onehot = F.one_hot(labels[which], self.num_classes).to(self.feedback["U"].dtype)
-        return onehot @ self.feedback["U"].T
-
     def state_dict(self) -> dict[str, torch.Tensor]:
         state = {"bio.reward_baseline": self.reward_baseline} if self.p["modulation"] == "reward_prediction" else {}
         state.update({f"bio.feedback.{k}": v for k, v in self.feedback.items()})
@@ -277,24 +272,26 @@ class BioVariants:
                 self.feedback[key] = state[f"bio.feedback.{key}"].to(self.feedback[key].device)
 
 
-def _consolidation(a: torch.Tensor, hint: torch.Tensor, projection: torch.Tensor, sign: float) -> torch.Tensor:
-    """MSE between a layer's activity and its inferred (detached) target relu(a ± β·P·hint)."""
-    target = F.relu(a + sign * PROSPECTIVE_BETA * hint @ projection.T).detach()
+def _consolidation(a: torch.Tensor, source: torch.Tensor, feedback: torch.Tensor, sign: float) -> torch.Tensor:
+    """MSE between a layer's activity and its inferred target relu(a ± β·feedback·source), detached."""
+    target = F.relu(a + sign * PROSPECTIVE_BETA * source @ feedback.T).detach()
     return (target - a).pow(2).mean()
 
 
 def _feedback_matrices(widths: list[int], num_classes: int, seed: int, device: torch.device) -> dict[str, torch.Tensor]:
-    """Prospective FF's fixed random feedback, from its own generator (the net's random stream is untouched)."""
+    """Prospective FF's fixed random feedback into each layer: P_k·B_k, and P_L·U into the last.
+
+    Drawn from its own generator, so the net's random stream is untouched.
+    """
     gen = torch.Generator().manual_seed(seed + 7919)
 
     def orthogonal(rows: int, cols: int, gain: float) -> torch.Tensor:
-        return nn.init.orthogonal_(torch.empty(rows, cols), gain=gain, generator=gen).to(device)
+        return nn.init.orthogonal_(torch.empty(rows, cols), gain=gain, generator=gen)
 
-    matrices = {f"P{k}": orthogonal(w, w, FEEDBACK_GAIN) for k, w in enumerate(widths)}
-    matrices.update({f"B{k}": orthogonal(widths[k], widths[k + 1], LAYER_FEEDBACK_GAIN)
-                     for k in range(len(widths) - 1)})
-    matrices["U"] = orthogonal(widths[-1], num_classes, LABEL_GAIN)
-    return matrices
+    sources = [*widths[1:], num_classes]
+    gains = [LAYER_FEEDBACK_GAIN] * (len(widths) - 1) + [LABEL_GAIN]
+    return {f"layer{k}": (orthogonal(w, w, FEEDBACK_GAIN) @ orthogonal(w, n, gain)).to(device)
+            for k, (w, n, gain) in enumerate(zip(widths, sources, gains, strict=True))}
 
 
 __all__ = ["BIO_PARAMS", "MODULATIONS", "BioVariants", "LayerTerms", "PCLLayer", "judgement_margins",

@@ -7,7 +7,7 @@ import torch
 
 from fflab.experiment import get_experiment
 from fflab.ff.core import FFLayer, dead_unit_fractions, ff_loss, goodness
-from fflab.ff.variants_bio import PCLLayer, judgement_margins, modulation_factors, weighted_ff_loss
+from fflab.ff.variants_bio import PCLLayer, _consolidation, judgement_margins, modulation_factors, weighted_ff_loss
 from fflab.params import ParamError
 
 SMALL = {"hidden": (48, 48), "eval_every": 10}
@@ -135,11 +135,19 @@ def test_options_that_need_every_layer_refuse_the_greedy_schedule(option):
 
 
 def test_prospective_feedback_comes_from_the_seed_only():
-    a, b, c = make(5, seed=2, prospective=0.01), make(5, seed=2, prospective=0.01), make(5, seed=3, prospective=0.01)
-    assert torch.equal(a.bio.feedback["U"], b.bio.feedback["U"]) and not torch.equal(a.bio.feedback["U"],
-                                                                                        c.bio.feedback["U"])
-    plain = make(5, seed=2)  # the feedback is drawn from its own generator: the net's weights are the same
-    assert all(torch.equal(p, q) for p, q in zip(plain.layers.parameters(), a.layers.parameters(), strict=True))
+    a, b, c = (make(5, seed=seed, prospective=0.01).bio.feedback for seed in (2, 2, 3))
+    assert [f.shape for f in a.values()] == [(48, 48), (48, 10)]  # from the next layer, from the label
+    assert torch.equal(a["layer1"], b["layer1"]) and not torch.equal(a["layer1"], c["layer1"])
+    plain, pulled = make(5, seed=2), make(5, seed=2, prospective=0.01)  # the feedback has its own generator
+    assert all(torch.equal(p, q) for p, q in zip(plain.layers.parameters(), pulled.layers.parameters(), strict=True))
+
+
+def test_prospective_pull_towards_the_inferred_target_on_a_hand_made_case():
+    activity, source, feedback = torch.tensor([[1.0, 0.0]]), torch.tensor([[1.0]]), torch.tensor([[2.0], [-4.0]])
+    # positive: target relu([1 + 0.5·2, 0 − 0.5·4]) = [2, 0]; negative: relu([1 − 1, 0 + 2]) = [0, 2]
+    assert _consolidation(activity, source, feedback, 1.0).item() == pytest.approx(0.5)
+    assert _consolidation(activity, source, feedback, -1.0).item() == pytest.approx(2.5)
+    assert _consolidation(activity, source, torch.zeros(2, 1), 1.0).item() == 0.0
 
 
 def test_pcl_layer_masks_its_activity_by_surprise():

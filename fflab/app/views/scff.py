@@ -37,9 +37,9 @@ def scff_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabStat
     if is_open(loss):
         with loss:
             chart(figs.layer_loss_figure(main_records), "chart-scff-loss")
-            st.caption("softplus(θ₊ − goodness of positives) + softplus(goodness of negatives − θ₋) + λ·goodness of "
-                       f"positives, per layer; θ₊ = {_listed(snapshot.get('threshold_pos'))}, θ₋ = "
-                       f"{_listed(snapshot.get('threshold_neg'))}.")
+            st.caption("softplus(θ₊ − goodness of positives) + softplus(goodness of negatives − θ₋) + "
+                       f"λ·goodness of positives, per layer; θ₊ = {_listed(snapshot.get('threshold_pos'))}, "
+                       f"θ₋ = {_listed(snapshot.get('threshold_neg'))}.")
     if is_open(confusion):
         with confusion:
             chart(figs.confusion_figure(snapshot.get("confusion"), classes), "chart-scff-confusion")
