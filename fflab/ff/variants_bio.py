@@ -11,7 +11,7 @@ schedule). A third factor M in [-1, 1], computed from detached quantities, scale
 loss: loss_k = mean_i (1 + s·M_k,i) · ℓ_k,i, so the update of layer k is presynaptic × postsynaptic ×
 (1 + s·M). Every signal is built from a layer's *judgement margin* on a sample, the logit its own loss
 sees: g − θ for a positive and θ − g for a negative under the threshold loss (SymBa: α(g_pos − g_neg)
-for the pair), and from c = tanh(margin / 2) = 2·σ(margin) − 1, the layer's confidence that it judges
+for the pair; layer collaboration's γ term is left out), and from c = tanh(margin / 2) = 2·σ(margin) − 1, the layer's confidence that it judges
 the sample right (−1: sure it is wrong).
 - `top_down`: M_k = −c_(k+1), the next layer's confidence, negated: with s > 0 a layer learns more on
   the samples the layer above gets wrong, less on those it gets right. The last layer has no layer
@@ -23,7 +23,8 @@ the sample right (−1: sure it is wrong).
 - `reward_prediction`: one global signal for every layer (dopamine-like). Reward r_i = 1 when the whole
   net judges sample i right (its margins summed over layers above 0), else 0; the prediction b is a
   running mean of the reward (momentum 0.99, from 0.5); M_i = −(r_i − b), read before b is updated.
-s < 0 flips every sign (learn more where things go right).
+s < 0 flips every sign (learn more where things go right). Adam all but ignores a factor shared by every
+sample: mostly how M differs between samples changes what a layer learns.
 
 How this differs from the study's `ThreeFactorFFNetwork`: the study modulates the *goodness*,
 g·(1 + a·tanh M), with a learnable a (0.5 at start) inside the layer's optimiser, not the loss; its
