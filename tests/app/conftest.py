@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from fflab.app.engine import stop_all_runs
+from fflab.app.engine import all_engines, stop_all_runs
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +15,5 @@ def _isolated(tmp_path, monkeypatch) -> Iterator[None]:
     monkeypatch.setenv("FFLAB_OFFLINE", "1")
     yield
     stop_all_runs(wait_s=30)
+    for engine in all_engines():  # a later test's session may be handed this engine: leave it empty
+        engine.forget([role for role, _ in engine.items()])
