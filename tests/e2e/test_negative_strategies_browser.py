@@ -58,10 +58,10 @@ def test_a_linked_race_of_three_strategies_draws_three_live_curves(app_url, page
     assert shot.stat().st_size > 20_000
 
     page.get_by_role("tab", name="Negatives gallery").click()
-    gallery = page.locator(".st-key-chart-race-gallery .js-plotly-plot")
-    gallery.wait_for()
-    rows = wait_for(lambda: page.evaluate("""() => document.querySelector(".st-key-chart-race-gallery .js-plotly-plot")
-        ?.layout?.yaxis?.ticktext"""), what="the gallery's rows")
+    # while the fragment redraws, a stale copy of the chart may sit beside the new one: read whichever has rows
+    rows = wait_for(lambda: page.evaluate("""() => Array.from(
+        document.querySelectorAll(".st-key-chart-race-gallery .js-plotly-plot"))
+        .map(gd => gd.layout?.yaxis?.ticktext).find(t => t && t.length)"""), what="the gallery's rows")
     assert rows == ["positive", *THREE]
     save_screenshot(page, "negative_strategies_gallery.png")
 
