@@ -122,10 +122,23 @@ class ClassifierExperiment(Experiment):
     def score(self, images: torch.Tensor, labels: torch.Tensor, keep_confusion: bool = False) -> float:
         predicted = self.predict_batched(images)
         if keep_confusion:
-            pairs = labels * self.num_classes + predicted
-            counts = torch.bincount(pairs, minlength=self.num_classes**2)
-            self.confusion = counts.view(self.num_classes, self.num_classes).cpu().numpy()
+            self.keep_confusion(labels, predicted)
         return float((predicted == labels).float().mean().item())
+
+    def keep_confusion(self, labels: torch.Tensor, predicted: torch.Tensor) -> None:
+        k = self.num_classes
+        self.confusion = torch.bincount(labels * k + predicted, minlength=k * k).view(k, k).cpu().numpy()
+
+    def score_predictors(self, predicted: Mapping[str, torch.Tensor], labels: torch.Tensor) -> dict[str, float]:
+        """For experiments with several predictors: each one's accuracy, as `test_accuracy.<name>`.
+
+        `test_accuracy` is the one the `predict` parameter chooses, whose confusion matrix is kept.
+        """
+        self.keep_confusion(labels, predicted[self.p["predict"]])
+        accuracy = {name: float((p == labels).float().mean()) for name, p in predicted.items()}
+        metrics = {"test_accuracy": accuracy[self.p["predict"]]}
+        metrics.update({f"test_accuracy.{name}": value for name, value in accuracy.items()})
+        return metrics
 
     def due_for_evaluation(self) -> bool:
         step_number = self.steps_done + 1  # the runner counts a step after it returns

@@ -206,19 +206,15 @@ class ChannelwiseCompetitive(ClassifierExperiment):
         """Every predictor's accuracy, each layer's, the confusion matrix and the class-goodness matrices."""
         per_layer, logits = self.scores(images)
         predicted = self.predictions(per_layer, logits)
-        chosen = predicted[self.p["predict"]]
+        metrics = self.score_predictors(predicted, labels)
         k = self.num_classes
-        self.confusion = torch.bincount(labels * k + chosen, minlength=k * k).view(k, k).cpu().numpy()
-        accuracy = {name: float((p == labels).float().mean()) for name, p in predicted.items()}
         self.latest_evaluation = {
             "class_goodness": [class_goodness_matrix(g, labels, k).float().cpu().numpy() for g in per_layer],
             "layer_accuracy": (per_layer.argmax(dim=2) == labels).float().mean(dim=1).cpu().tolist(),
-            "predictor_accuracy": accuracy,
+            "predictor_accuracy": {name: metrics[f"test_accuracy.{name}"] for name in predicted},
             "images": len(labels),
             "step": self.steps_done + 1,
         }
-        metrics = {"test_accuracy": accuracy[self.p["predict"]]}
-        metrics.update({f"test_accuracy.{name}": value for name, value in accuracy.items()})
         return metrics
 
     def live_evaluation(self) -> dict[str, float]:

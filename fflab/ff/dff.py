@@ -181,19 +181,15 @@ class DistanceForward(ClassifierExperiment):
         """
         per_layer = self.distances(images)
         predicted = self.predictions(per_layer)
-        chosen = predicted[self.p["predict"]]
+        metrics = self.score_predictors(predicted, labels)
         k = self.num_classes
-        self.confusion = torch.bincount(labels * k + chosen, minlength=k * k).view(k, k).cpu().numpy()
-        accuracy = {name: float((p == labels).float().mean()) for name, p in predicted.items()}
         self.latest_evaluation = {
             "centre_distance": [class_distance_matrix(d, labels, k).float().cpu().numpy() for d in per_layer],
             "layer_accuracy": (per_layer.argmin(dim=2) == labels).float().mean(dim=1).cpu().tolist(),
-            "predictor_accuracy": accuracy,
+            "predictor_accuracy": {name: metrics[f"test_accuracy.{name}"] for name in predicted},
             "images": len(labels),
             "step": step,
         }
-        metrics = {"test_accuracy": accuracy[self.p["predict"]]}
-        metrics.update({f"test_accuracy.{name}": value for name, value in accuracy.items()})
         return metrics
 
     def live_evaluation(self) -> dict[str, float]:

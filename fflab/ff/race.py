@@ -57,7 +57,7 @@ RACE_PRESETS = {
         "that the race of all nine fits in about 5 minutes on 2 CPU cores.",
         measured="seed 0, full test set: hard_label 94.82%, hybrid_mix 92.86%, wrong_label 92.65%, random_label "
                  "92.61%, masked 92.56%, class_confusion 92.37%, same_class_diff_img 92.29%, hinton_hybrid 91.56%, "
-                 "noise_augmented 91.39% (1395 s with up to six other jobs on the 2 cores)",
+                 "noise_augmented 91.39%; 147 s wall on the quiet 2-core machine (144 s training and evaluation)",
     ),
     "quick-race-symba": Preset(
         "quick-race-symba",

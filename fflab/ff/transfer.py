@@ -151,6 +151,8 @@ TRANSFER_PRESETS = {
         published="linear probe on Fashion-MNIST after MNIST pretraining: standard FF 54%, random init 72%, "
                   "backprop 75%, CwC-FF 89%",
         source="koriyoshi2041/ff-negative-samples",
+        measured="seed 0: scff 83.68%, bp 83.13%, ff 82.57%, random 81.87%, cwc 71.32% on Fashion-MNIST; "
+                 "187 s wall on the quiet 2-core machine (python -m fflab run transfer --preset quick)",
     ),
 }
 

@@ -8,36 +8,20 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from fflab.figures.common import (
-    axis_name,
-    axis_ref,
-    domains,
-    figure,
-    layer_colour,
-    panel_title,
-    waiting_figure,
+from fflab.figures.class_matrix import (
+    CLASS_MATRIX_HEIGHT,
+    CLASS_MATRIX_MARGIN,
+    class_names,
+    layer_panels,
+    square_matrices,
+    titled,
 )
+from fflab.figures.common import figure, layer_colour, waiting_figure
 from fflab.figures.records import MAX_POINTS, all_keys, layer_numbers
 from fflab.figures.records import series as series_of
 
-CENTRE_DISTANCE_HEIGHT = 340
 # Reversed, so the nearest centre is the brightest cell: a learned layer shows a bright diagonal.
 NEAR_IS_BRIGHT = "Viridis_r"
-
-
-def _matrices(value: Any) -> list[np.ndarray]:
-    """Per-layer square matrices of one shape from a list or a stacked array; [] if unreadable."""
-    if value is None:
-        return []
-    try:
-        layers = [np.asarray(m, dtype=np.float64) for m in value]
-    except (TypeError, ValueError):
-        return []
-    if not layers or any(m.ndim != 2 or m.shape[0] != m.shape[1] or m.size == 0 for m in layers):
-        return []
-    if len({m.shape for m in layers}) != 1:
-        return []
-    return layers
 
 
 def _colour_range(matrix: np.ndarray) -> tuple[float, float]:
@@ -58,50 +42,35 @@ def centre_distance_figure(snapshot: Mapping[str, Any] | None) -> go.Figure:
     """
     title = "Distance to each class centre per layer (rows: true class, columns: centre)"
     snapshot = snapshot or {}
-    layers = _matrices(snapshot.get("centre_distance"))
+    layers = square_matrices(snapshot.get("centre_distance"))
     if not layers:
-        return waiting_figure(title, "no distance matrix yet", height=CENTRE_DISTANCE_HEIGHT)
+        return waiting_figure(title, "no distance matrix yet", height=CLASS_MATRIX_HEIGHT)
     k = layers[0].shape[0]
-    names = snapshot.get("class_names")
-    names = [str(n) for n in names] if names is not None and len(names) == k else [str(i) for i in range(k)]
-    accuracy = list(snapshot.get("layer_accuracy") or [])
-    images, step = snapshot.get("images"), snapshot.get("centre_distance_step")
-    if images:
-        title += f" · {int(images)} held-out images" + (f", step {int(step)}" if step is not None else "")
+    names = class_names(snapshot, k)
     hover = np.array([[f"true {names[t]}, centre {names[c]}" for c in range(k)] for t in range(k)], dtype=object)
-    traces, notes, layout = [], [], {}
-    for i, (matrix, span) in enumerate(zip(layers, domains(len(layers), 0.04), strict=True)):
-        xa, ya = axis_ref(i, "x"), axis_ref(i, "y")
-        layout[axis_name(i, "x")] = dict(domain=span, anchor=ya, type="category", showgrid=False, tickangle=0,
-                                         title=dict(text="class centre"), tickfont=dict(size=9))
-        layout[axis_name(i, "y")] = dict(domain=[0.0, 0.88], anchor=xa, type="category", showgrid=False,
-                                         autorange="reversed", showticklabels=i == 0, tickfont=dict(size=9),
-                                         **({"title": dict(text="true class")} if i == 0 else {}))
-        caption = f"layer {i + 1}"
-        if i < len(accuracy) and accuracy[i] is not None and np.isfinite(accuracy[i]):
-            caption += f" · {float(accuracy[i]):.1%}"
-        notes.append(panel_title(caption, span, 0.9))
+
+    def heatmap(i: int, matrix: np.ndarray, caption: str, xa: str, ya: str) -> dict:
         low, high = _colour_range(matrix)
-        traces.append(
-            dict(
-                type="heatmap",
-                z=matrix,
-                customdata=hover,
-                x=names,
-                y=names,
-                colorscale=NEAR_IS_BRIGHT,
-                zmin=low,
-                zmax=high,
-                showscale=False,
-                hoverongaps=False,
-                name=caption,
-                xaxis=xa,
-                yaxis=ya,
-                hovertemplate="%{customdata}<br>mean distance %{z:.3g}<extra>" + caption + "</extra>",
-            )
+        return dict(
+            type="heatmap",
+            z=matrix,
+            customdata=hover,
+            x=names,
+            y=names,
+            colorscale=NEAR_IS_BRIGHT,
+            zmin=low,
+            zmax=high,
+            showscale=False,
+            hoverongaps=False,
+            name=caption,
+            xaxis=xa,
+            yaxis=ya,
+            hovertemplate="%{customdata}<br>mean distance %{z:.3g}<extra>" + caption + "</extra>",
         )
-    return figure(traces, title, height=CENTRE_DISTANCE_HEIGHT, hovermode="closest", annotations=notes,
-                  margin=dict(l=55, r=15, t=45, b=45), **layout)
+
+    traces, notes, layout = layer_panels(layers, list(snapshot.get("layer_accuracy") or []), "class centre", heatmap)
+    return figure(traces, titled(title, snapshot, "centre_distance_step"), height=CLASS_MATRIX_HEIGHT,
+                  hovermode="closest", annotations=notes, margin=CLASS_MATRIX_MARGIN, **layout)
 
 
 def centre_margin_figure(records: Sequence[dict]) -> go.Figure:

@@ -22,6 +22,16 @@ def variants_page(query: dict[str, str] | None = None) -> AppTest:
     return at.run()
 
 
+def start(query: dict[str, str], explanation: str | None = None):
+    """Open the page with this query, check it explains itself, press Start: the page and its live run."""
+    at = variants_page(query)
+    assert not at.exception
+    if explanation:
+        assert any(explanation in m.value for m in at.markdown)
+    button(at, "Start").click().run()
+    return at, live_run(query["exp"])
+
+
 def metric_values(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -35,10 +45,7 @@ def test_opens_on_cwc_with_its_explanation():
 
 
 def test_transfer_fills_a_bar_per_model_and_ends_with_both_metrics():
-    at = variants_page(TINY_TRANSFER)
-    assert not at.exception
-    button(at, "Start").click().run()
-    run = live_run("transfer")
+    at, run = start(TINY_TRANSFER)
     assert run.spec.params["models"] == ("bp", "random")
     run.wait(90)
     assert run.status is Status.FINISHED, run.error
@@ -62,12 +69,8 @@ def test_an_unavailable_dataset_is_explained_and_the_page_survives(tmp_path, mon
 
 
 def test_efficiency_runs_tiny_and_shows_time_and_memory_figures():
-    at = variants_page({"exp": "efficiency", "width": "16", "depths": "1,2", "epochs": "1", "eval_every": "5",
-                        "parallel_steps": "10"})
-    assert not at.exception
-    assert any("Why FF's memory should not grow with depth" in m.value for m in at.markdown)
-    button(at, "Start").click().run()
-    run = live_run("efficiency")
+    at, run = start({"exp": "efficiency", "width": "16", "depths": "1,2", "epochs": "1", "eval_every": "5",
+                     "parallel_steps": "10"}, "Why FF's memory should not grow with depth")
     assert run.spec.params["depths"] == (1, 2)
     run.wait(60)
     assert run.status is Status.FINISHED, run.error
@@ -83,11 +86,8 @@ def test_efficiency_runs_tiny_and_shows_time_and_memory_figures():
 
 
 def test_the_gamma_sweep_races_one_net_per_gamma():
-    at = variants_page({"exp": "collab", "gammas": "0,0.7", "hidden": "16,16", "steps": "100000", "eval_every": "5",
-                        "eval_samples": "100"})
-    assert not at.exception
-    button(at, "Start").click().run()
-    run = live_run("collab")
+    at, run = start({"exp": "collab", "gammas": "0,0.7", "hidden": "16,16", "steps": "100000", "eval_every": "5",
+                     "eval_samples": "100"})
     assert run.spec.params["gammas"] == ("0", "0.7")
     wait_for(at, lambda a: len(a.table) and len(a.table[0].value) == 2
              and all(v.endswith("%") for v in a.table[0].value["test accuracy"]))
@@ -95,11 +95,8 @@ def test_the_gamma_sweep_races_one_net_per_gamma():
 
 
 def test_distance_forward_runs_tiny_and_fills_the_accuracy_tile():
-    at = variants_page({"exp": "dff", "hidden": "16,16", "steps": "100000", "eval_every": "5", "eval_samples": "100"})
-    assert not at.exception
-    assert any("Distance-Forward" in m.value for m in at.markdown)
-    button(at, "Start").click().run()
-    run = live_run("dff")
+    at, run = start({"exp": "dff", "hidden": "16,16", "steps": "100000", "eval_every": "5", "eval_samples": "100"},
+                    "Distance-Forward")
     assert run.spec.params["hidden"] == (16, 16)
     wait_for(at, lambda a: metric_values(a).get("Test accuracy", "–").endswith("%"))
     charts = {c.key for c in at.get("plotly_chart")}
@@ -108,12 +105,8 @@ def test_distance_forward_runs_tiny_and_fills_the_accuracy_tile():
 
 
 def test_scff_runs_tiny_and_fills_the_probe_accuracy_tile():
-    at = variants_page({"exp": "scff", "hidden": "16,16", "epochs": "0", "steps": "100000", "eval_every": "5",
-                        "eval_samples": "100"})
-    assert not at.exception
-    assert any("Self-contrastive FF" in m.value for m in at.markdown)
-    button(at, "Start").click().run()
-    run = live_run("scff")
+    at, run = start({"exp": "scff", "hidden": "16,16", "epochs": "0", "steps": "100000", "eval_every": "5",
+                     "eval_samples": "100"}, "Self-contrastive FF")
     assert run.spec.params["hidden"] == (16, 16)
     wait_for(at, lambda a: metric_values(a).get("Test accuracy", "–").endswith("%"))
     charts = {c.key for c in at.get("plotly_chart")}

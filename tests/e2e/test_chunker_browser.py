@@ -5,46 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from e2e_helpers import save_screenshot, wait_until_idle
+from e2e_helpers import last_x, plot, save_screenshot, start_and_watch, stop, wait_for, wait_until_idle
 
 pytestmark = pytest.mark.e2e
-
-
-def wait_for(predicate, timeout: float = 20.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def plot(page, key: str, expression: str):
-    """`expression` evaluated on the plotly graph div of the chart with this key (None while it is not drawn)."""
-    return page.evaluate(f"""() => {{ const gd = document.querySelector(".st-key-{key} .js-plotly-plot");
-        return gd && gd.data ? ({expression}) : null; }}""")
-
-
-def last_x(page, key: str) -> float:
-    return plot(page, key, "gd.data.length && gd.data[0].x ? gd.data[0].x[gd.data[0].x.length - 1] : 0") or 0
-
-
-def status(page, experiment: str) -> str:
-    return page.locator(f".st-key-status-{experiment}").inner_text()
-
-
-def start_and_watch(page, experiment: str, curve_key: str) -> None:
-    page.get_by_role("button", name="Start", exact=True).click()
-    first = wait_for(lambda: last_x(page, curve_key), what=f"points in {curve_key}")
-    wait_for(lambda: last_x(page, curve_key) > first, what=f"{curve_key} growing (live, not a one-off picture)")
-    assert "running" in status(page, experiment)
-
-
-def stop(page, experiment: str) -> None:
-    page.get_by_role("button", name="Stop", exact=True).click()
-    wait_for(lambda: "stopped" in status(page, experiment), what="status stopped")
-    wait_until_idle(page)
 
 
 def test_blocks_view_trains_live_with_the_surprise_stream(app_url, page):

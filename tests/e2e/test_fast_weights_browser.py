@@ -5,59 +5,18 @@ from __future__ import annotations
 import time
 
 import pytest
-from e2e_helpers import save_screenshot, wait_until_idle
+from e2e_helpers import plot, points, save_screenshot, start_and_watch, stop, wait_for, wait_until_idle
 
 pytestmark = pytest.mark.e2e
-
-
-def wait_for(predicate, timeout: float = 20.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def plot(page, key: str, expression: str):
-    """`expression` evaluated on the plotly graph div of the chart with this key (None while it is not drawn)."""
-    return page.evaluate(f"""() => {{ const gd = document.querySelector(".st-key-{key} .js-plotly-plot");
-        return gd && gd.data ? ({expression}) : null; }}""")
-
-
-def points(page, key: str) -> int:
-    return plot(page, key, "gd.data.reduce((n, t) => n + (t.x ? t.x.length : 0), 0)") or 0
-
-
-def last_x(page, key: str) -> float:
-    """The newest x (training step, update or episode) of the chart's first line: it grows while a run trains."""
-    return plot(page, key, "gd.data.length && gd.data[0].x ? gd.data[0].x[gd.data[0].x.length - 1] : 0") or 0
-
-
-def status(page, experiment: str) -> str:
-    return page.locator(f".st-key-status-{experiment}").inner_text()
-
-
-def start_and_watch_curves(page, experiment: str, curve_key: str) -> None:
-    page.get_by_role("button", name="Start", exact=True).click()
-    first = wait_for(lambda: last_x(page, curve_key), what=f"points in {curve_key}")
-    wait_for(lambda: last_x(page, curve_key) > first, what=f"{curve_key} growing (live, not a one-off picture)")
-    assert "running" in status(page, experiment)
-
-
-def stop(page, experiment: str) -> None:
-    page.get_by_role("button", name="Stop", exact=True).click()
-    wait_for(lambda: "stopped" in status(page, experiment), what="status stopped")
-    wait_until_idle(page)
 
 
 def test_delay_view_trains_live_and_animates_the_fast_weights(app_url, page):
     page.goto(f"{app_url}/fast_weights?steps=100000&show_delay=12")
     wait_until_idle(page)
-    start_and_watch_curves(page, "fastweights-delay", "fw-delay-loss")
-    frames = wait_for(lambda: plot(page, "fw-delay-fast", "gd._transitionData._frames.length"),
-                      what="the animated W_fast heatmap")
+    start_and_watch(page, "fastweights-delay", "fw-delay-loss")
+    frames = wait_for(
+        lambda: plot(page, "fw-delay-fast", "gd._transitionData._frames.length"), what="the animated W_fast heatmap"
+    )
     assert frames == 14  # store, 12 distractors, recall
     assert plot(page, "fw-delay-fast", "gd.layout.sliders[0].steps.length") == 14
     assert "(recall)" in plot(page, "fw-delay-fast", "gd.layout.title.text")
@@ -65,8 +24,11 @@ def test_delay_view_trains_live_and_animates_the_fast_weights(app_url, page):
     stop(page, "fastweights-delay")
 
     page.locator(".st-key-fw-delay-fast g.updatemenu-button", has_text="Play").click()  # runs in the browser
-    wait_for(lambda: "(distractor)" in (plot(page, "fw-delay-fast", "gd.layout.title.text") or ""), timeout=10,
-             what="Play stepping through the distractors")
+    wait_for(
+        lambda: "(distractor)" in (plot(page, "fw-delay-fast", "gd.layout.title.text") or ""),
+        timeout=10,
+        what="Play stepping through the distractors",
+    )
     page.get_by_role("tab", name="Gate").click()
     wait_for(lambda: plot(page, "fw-delay-gate", "gd.layout.shapes.length") == 3, what="the gate with 3 phases")
     page.get_by_role("tab", name="Recall").click()
@@ -86,7 +48,7 @@ def test_kv_view_after_switching_from_the_delay_experiment(app_url, page):
     page.get_by_label("steps", exact=True).fill("1000000")
     page.get_by_label("steps", exact=True).press("Enter")
     wait_for(lambda: "steps=1000000" in page.evaluate("location.href"), what="steps in the URL")
-    start_and_watch_curves(page, "fastweights-kv", "fw-kv-loss")
+    start_and_watch(page, "fastweights-kv", "fw-kv-loss")
     assert wait_for(lambda: plot(page, "fw-kv-cos", "gd.data.length"), what="key cosines") == 2
     page.get_by_role("tab", name="Capacity").click()
     assert wait_for(lambda: plot(page, "fw-kv-capacity", "gd.data.length"), what="capacity curves") == 4
@@ -101,7 +63,7 @@ def test_kv_view_after_switching_from_the_delay_experiment(app_url, page):
 def test_srwm_view_trains_live_and_shows_each_tasks_fast_weights(app_url, page):
     page.goto(f"{app_url}/fast_weights?exp=srwm&episodes=100000&eval_every=25")
     wait_until_idle(page)
-    start_and_watch_curves(page, "srwm", "fw-srwm-loss")
+    start_and_watch(page, "srwm", "fw-srwm-loss")
     wait_for(lambda: points(page, "fw-srwm-accuracy") >= 12, what="two evaluations of the query accuracy")
     assert wait_for(lambda: plot(page, "fw-srwm-tasks", "gd.data.length"), what="W_fast per task") == 4
     page.get_by_role("tab", name="Pointers").click()

@@ -6,7 +6,7 @@ import re
 import time
 
 import pytest
-from e2e_helpers import save_screenshot, wait_until_idle
+from e2e_helpers import save_screenshot, status, wait_for, wait_until_idle
 
 from fflab.app.nav import ENTRIES
 
@@ -26,32 +26,20 @@ def percent(text: str) -> float | None:
     return float(match.group(1)) if match else None
 
 
-def wait_for(predicate, timeout: float = 90.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def status_text(page) -> str:
-    return page.locator(".st-key-status-ff").inner_text()
-
-
 def test_train_pause_change_lr_resume(app_url, page):
     page.goto(f"{app_url}/forward_forward?{LONG_RUN}")
     wait_until_idle(page)
     page.get_by_role("button", name="Start", exact=True).click()
 
-    accuracy = wait_for(lambda: (a := percent(metric_value(page, "Test accuracy"))) and a > 60 and a,
-                        what="live test accuracy above 60% (chance is 10%)")
+    accuracy = wait_for(
+        lambda: (a := percent(metric_value(page, "Test accuracy"))) and a > 60 and a,
+        what="live test accuracy above 60% (chance is 10%)",
+    )
     assert accuracy > 60
-    assert "running" in status_text(page)
+    assert "running" in status(page, "ff")
 
     page.get_by_role("button", name="Pause", exact=True).click()
-    wait_for(lambda: "paused" in status_text(page), what="status paused")
+    wait_for(lambda: "paused" in status(page, "ff"), what="status paused")
     wait_until_idle(page)
     steps_paused = page.locator(".st-key-status-ff").inner_text()
     time.sleep(1.0)
@@ -64,15 +52,15 @@ def test_train_pause_change_lr_resume(app_url, page):
     wait_for(lambda: "lr=0.002" in page.evaluate("location.href"), timeout=20, what="the new lr in the URL")
 
     page.get_by_role("button", name="Resume", exact=True).click()
-    wait_for(lambda: "running" in status_text(page), what="status running after resume")
-    wait_for(lambda: status_text(page) != steps_paused, what="steps advancing after resume")
+    wait_for(lambda: "running" in status(page, "ff"), what="status running after resume")
+    wait_for(lambda: status(page, "ff") != steps_paused, what="steps advancing after resume")
     page.set_viewport_size({"width": 1400, "height": 2300})  # the charts below the fold too
     time.sleep(1.5)  # let a few live redraws land before the picture
     shot = save_screenshot(page, "forward_forward_live.png")
     assert shot.stat().st_size > 20_000
 
     page.get_by_role("button", name="Stop", exact=True).click()
-    wait_for(lambda: "stopped" in status_text(page), what="status stopped")
+    wait_for(lambda: "stopped" in status(page, "ff"), what="status stopped")
 
 
 def test_out_of_range_url_parameter_is_explained(app_url, page):

@@ -12,31 +12,17 @@ from fflab.experiment import get_experiment
 from fflab.ff.cwc_core import cfse_blocks, class_goodness, class_goodness_matrix, cwc_loss, true_and_rival_goodness
 from fflab.figures import class_goodness_figure, is_waiting
 from fflab.params import ParamError
+from tests.training import advance
+
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 TINY = {"dataset": "digits", "channels": (10, 20, 20, 40), "batch_size": 64, "steps": 6, "epochs": 0.0,
         "eval_every": 3, "eval_samples": 100}
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """One thread, as the runner gives each run: two threads on two busy cores only wait on each other."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def build(**overrides):
     cls = get_experiment("cwc")
     return cls(cls.resolve_params("digits-quick", {**TINY, **overrides}), seed=0, device="cpu")
-
-
-def advance(exp, steps=None):
-    records = []
-    for _ in range(exp.total_steps if steps is None else steps):
-        records.append(exp.step())
-        exp.steps_done += 1
-    return records
 
 
 # -- blocks ----------------------------------------------------------------------------------

@@ -16,31 +16,17 @@ from fflab.ff.dff_core import (
     true_and_nearest_rival,
 )
 from fflab.figures import centre_distance_figure, is_waiting
+from tests.training import advance
+
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 TINY = {"dataset": "digits", "hidden": (32, 32), "batch_size": 64, "steps": 6, "epochs": 0.0, "eval_every": 3,
         "eval_samples": 100}
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """One thread, as the runner gives each run: two threads on two busy cores only wait on each other."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def build(**overrides):
     cls = get_experiment("dff")
     return cls(cls.resolve_params("digits-quick", {**TINY, **overrides}), seed=0, device="cpu")
-
-
-def advance(exp, steps=None):
-    records = []
-    for _ in range(exp.total_steps if steps is None else steps):
-        records.append(exp.step())
-        exp.steps_done += 1
-    return records
 
 
 # -- distances and the loss -------------------------------------------------------------------

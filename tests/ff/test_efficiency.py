@@ -13,30 +13,16 @@ from fflab.experiment import get_experiment
 from fflab.ff.efficiency import Efficiency
 from fflab.ff.efficiency_measure import LayerPipeline, SavedActivationMeter
 from fflab.params import ParamError
+from tests.training import advance
+
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 TINY = {"dataset": "digits", "width": 32, "depth": 2, "depths": (1, 2, 4, 8), "epochs": 2.0, "eval_every": 10,
         "eval_samples": 100, "parallel_steps": 0}
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """One thread, as the runner gives this experiment."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def build(**overrides) -> Efficiency:
     return Efficiency(Efficiency.resolve_params("digits-quick", {**TINY, **overrides}), seed=0)
-
-
-def advance(exp: Efficiency, steps: int | None = None) -> list[dict[str, float]]:
-    records = []
-    for _ in range(exp.total_steps - exp.steps_done if steps is None else steps):
-        records.append(exp.step())
-        exp.steps_done += 1
-    return records
 
 
 def test_registered_with_presets_that_resolve():

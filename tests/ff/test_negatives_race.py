@@ -8,6 +8,7 @@ import torch
 from fflab.cli import main
 from fflab.experiment import get_experiment
 from fflab.ff.negatives import NEGATIVE_STRATEGIES
+from tests.training import advance
 
 TINY = {"dataset": "digits", "hidden": (24, 24), "steps": 6, "eval_every": 3, "eval_samples": 100, "batch_size": 50}
 
@@ -15,14 +16,6 @@ TINY = {"dataset": "digits", "hidden": (24, 24), "steps": 6, "eval_every": 3, "e
 def race(seed=0, preset="digits-race", **overrides):
     cls = get_experiment("negatives")
     return cls(cls.resolve_params(preset, {**TINY, **overrides}), seed=seed, device="cpu")
-
-
-def advance(exp, steps=None):
-    records = []
-    for _ in range(exp.total_steps if steps is None else steps):
-        records.append(exp.step())
-        exp.steps_done += 1
-    return records
 
 
 def record_batches(exp):

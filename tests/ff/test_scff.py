@@ -12,16 +12,9 @@ from fflab.ff.scff_core import make_pairs, partner_indices, random_shift, scff_l
 from fflab.ff.transfer import Transfer
 from fflab.params import ParamError
 
+pytestmark = pytest.mark.usefixtures("one_thread")
+
 FAST = {"dataset": "digits", "hidden": (32, 32), "batch_size": 100, "epochs": 1.0, "eval_every": 1000}
-
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """One thread, as the runner gives each run: two threads on two busy cores only wait on each other."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def scff(seed: int = 0, **overrides) -> SelfContrastiveFF:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
 from fflab.chunker import Chunker22, ChunkerDeep
 from fflab.figures import (
@@ -19,6 +18,7 @@ from fflab.figures import (
     surprise_stream_figure,
 )
 from fflab.figures.chunker import smoothed
+from tests.training import torch_threads
 
 
 def snapshot_of(cls, **overrides):
@@ -31,11 +31,8 @@ def snapshot_of(cls, **overrides):
 
 @pytest.fixture(scope="module", autouse=True)
 def _one_thread():
-    """Tiny nets: one thread, as the runner gives them (two threads on busy cores wait on each other)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+    with torch_threads(1):
+        yield
 
 
 @pytest.fixture(scope="module")

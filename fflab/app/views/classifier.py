@@ -45,6 +45,25 @@ def classifier_tiles(run: Run, records: list[dict], baseline: Run | None) -> Non
         st.caption("Final metrics, computed on the full test and training sets.")
 
 
+def variant_header(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState, label: str):
+    """The tiles and, on the left, the accuracy curve of a classifier variant without a baseline.
+
+    Returns (records, snapshot, class names, the right-hand column for the caller to fill), or None with no run.
+    """
+    run = runs.get(lab.experiment)
+    if run is None:
+        return None
+    main_records = records.get(lab.experiment, [])
+    classifier_tiles(run, main_records, None)
+    snapshot = run.snapshot or {}
+    classes = snapshot.get("class_names") or []
+    left, right = st.columns(2)
+    with left:
+        chart(figs.accuracy_figure({label: main_records}, chance=1 / len(classes) if classes else None),
+              f"chart-{lab.experiment}-accuracy")
+    return main_records, snapshot, classes, right
+
+
 def _charts(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> None:
     main = runs.get(lab.experiment)
     snapshot = main.snapshot if main is not None else {}

@@ -6,23 +6,16 @@ import streamlit as st
 
 from fflab import figures as figs
 from fflab.app.url_state import LabState
-from fflab.app.views.classifier import classifier_tiles
+from fflab.app.views.classifier import variant_header
 from fflab.app.views.common import chart, is_open
 from fflab.runner import Run
 
 
 def dff_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> None:
-    run = runs.get(lab.experiment)
-    if run is None:
+    header = variant_header(runs, records, lab, "Distance-Forward")
+    if header is None:
         return
-    main_records = records.get(lab.experiment, [])
-    classifier_tiles(run, main_records, None)
-    snapshot = run.snapshot or {}
-    classes = snapshot.get("class_names") or []
-    left, right = st.columns(2)
-    with left:
-        chart(figs.accuracy_figure({"Distance-Forward": main_records}, chance=1 / len(classes) if classes else None),
-              "chart-dff-accuracy")
+    main_records, snapshot, classes, right = header
     with right:
         chart(figs.centre_margin_figure(main_records), "chart-dff-margin")
     distances, loss, confusion = st.tabs(["Distances to the centres", "Loss per layer", "Confusion matrix"],
