@@ -10,7 +10,7 @@ follow and the final metrics (full test set) show.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import streamlit as st
@@ -78,6 +78,12 @@ def _live_view(engine: Engine, lab: LabState, polling: bool, view: View) -> None
     view(runs, records, lab)
 
 
+def learning_rates(params: Mapping[str, Any]) -> str:
+    """The run's learning rates as `lr_a was 0.01, lr_c was 0.01` (every `lr`, `lr_*` and `*_lr` parameter)."""
+    names = [n for n in params if n == "lr" or n.startswith("lr_") or n.endswith("_lr")]
+    return ", ".join(f"{n} was {params[n]:g}" for n in names if isinstance(params[n], int | float))
+
+
 def _status(role: str, run: Run, lab: LabState) -> None:
     title = title_of(run)
     with st.container(key=f"status-{role}"):
@@ -86,9 +92,9 @@ def _status(role: str, run: Run, lab: LabState) -> None:
             with st.expander("Traceback"):
                 st.code(run.traceback or "", language="text")
         elif run.status is Status.DIVERGED:
-            lr = run.spec.params.get("lr")
+            rates = learning_rates(run.spec.params)
             st.warning(f"{title} diverged: {run.status_note}. Lower the learning rate"
-                       + (f" (lr was {lr:g})" if isinstance(lr, float) else "") + " and start again.")
+                       + (f" ({rates})" if rates else "") + " and start again.")
         else:
             text = f":{BADGES[run.status]}-badge[{run.status.value}] **{title}**"
             position = run.queue_position if run.status is Status.QUEUED else None

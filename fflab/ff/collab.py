@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from fflab.experiment import Preset, register
-from fflab.ff.forward_forward import FF_PARAMS
+from fflab.ff.ff_params import FF_PARAMS
 from fflab.ff.presets import FF_PRESETS
 from fflab.ff.race import RACE_PARAMS, Contestant, NegativeRace
 from fflab.params import Param, ParamSpec

@@ -8,7 +8,7 @@ from typing import Any
 from fflab.data import DATASETS
 from fflab.experiment import Preset
 from fflab.ff.backprop import BP_PRESETS, Backprop
-from fflab.ff.forward_forward import FF_PARAMS
+from fflab.ff.ff_params import FF_PARAMS
 from fflab.ff.presets import FF_PRESETS
 from fflab.params import Param, ParamSpec
 

@@ -20,7 +20,8 @@ import torch
 
 from fflab.experiment import Experiment, Preset, register
 from fflab.ff.classifier import ClassifierExperiment
-from fflab.ff.forward_forward import FF_PARAMS, ForwardForward
+from fflab.ff.ff_params import FF_PARAMS
+from fflab.ff.forward_forward import ForwardForward
 from fflab.ff.negatives import NEGATIVE_STRATEGIES
 from fflab.ff.presets import FF_PRESETS
 from fflab.params import Param, ParamSpec

@@ -132,4 +132,5 @@ def test_a_run_that_raises_or_diverges_is_reported_and_the_page_survives(monkeyp
     button(at, "Start").click()
     wait_for(at, lambda a: bool(a.warning))
     assert "diverged" in at.warning[0].value and "label_accuracy" in at.warning[0].value
+    assert "lr_a was 0.01, lr_c was 0.01, lr_single was 0.01" in at.warning[0].value  # which rates to lower
     assert not at.exception and not button(at, "Start").disabled

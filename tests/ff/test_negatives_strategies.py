@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from fflab.ff.forward_forward import FF_PARAMS
+from fflab.ff.ff_params import FF_PARAMS
 from fflab.ff.negatives import NEGATIVE_STRATEGIES, NegativeContext, blurred_masks
 from fflab.ff.race import RACE_PARAMS
 
