@@ -2,6 +2,7 @@
 
     FFLAB_DATA=../shared/data python benchmarks/readme_numbers.py                 # every command
     FFLAB_DATA=../shared/data python benchmarks/readme_numbers.py --only fast chunker
+    FFLAB_DATA=../shared/data python benchmarks/readme_numbers.py --only bio    # ff's bio options, PCL, the γ sweep
     python benchmarks/readme_numbers.py --list
 
 Each command runs as its own process (`python -m fflab run ... --no-save --quiet --json F`), so the wall
@@ -31,6 +32,10 @@ COMMANDS: dict[str, list[tuple[str, str, list[str]]]] = {
     "variants": [("cwc", "digits-quick", []), ("cwc", "quick", []), ("collab", "digits-sweep", []),
                  ("scff", "digits-quick", []), ("transfer", "digits-quick", []), ("transfer", "quick", []),
                  ("efficiency", "digits-quick", []), ("efficiency", "quick", [])],
+    "bio": [("ff", "quick", ["--set", "epochs=2", *option]) for option in (
+        [], ["--set", "modulation=top_down"], ["--set", "modulation=layer_agreement"],
+        ["--set", "modulation=reward_prediction"], ["--set", "prospective=1"], ["--set", "pcl=true"])]
+    + [("ff", "pcl-study", []), ("collab", "quick-sweep", ["--set", "seeds=3"])],
 }
 
 

@@ -52,3 +52,12 @@ FF_PRESETS = {
         published="1.36% MNIST test error (paper), 1.45% (loeweX), 1.65% (Hinton's own code)",
     ),
 }
+FF_PRESETS["pcl-study"] = Preset(
+    "pcl-study",
+    {**FF_PRESETS["mpezeshki"].values, "pcl": True, "steps": 100, "eval_every": 50},
+    "PCL-FF in the setting of the study that reported it dead: mpezeshki's net and full-batch greedy training, "
+    "100 steps per layer, each layer predicting its input and passing on only the surprise. Watch the Dead units "
+    "tab: a unit is dead when it outputs exactly zero for every test image.",
+    source="koriyoshi2041/ff-negative-samples (the PCL-FF experiment)",
+    published="100% dead units",
+)

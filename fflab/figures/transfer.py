@@ -33,7 +33,7 @@ def transfer_figure(
              text=[f"{v:.1%}" for v in transfer], textposition="outside",
              hovertemplate="%{x}: %{y:.2%} on the target<extra></extra>"),
         dict(type="bar", x=names, y=source, name="source (the model's own prediction)",
-             marker=dict(color=colours, opacity=0.35),
+             marker=dict(color=colours, pattern=dict(shape="/", solidity=0.45)),
              hovertemplate="%{x}: %{y:.2%} on the source<extra></extra>"),
     ]
     shown = {m: v for m, v in (published or {}).items() if m in names}

@@ -30,4 +30,6 @@ def test_transfer_run_fills_a_bar_per_model(app_url, page):
     assert bars(page) == ["bp", "random"]
     tile = page.locator("[data-testid='stMetric']", has_text="random → target")
     expect(tile.locator("[data-testid='stMetricValue']")).to_contain_text("%", timeout=10_000)
+    page.set_viewport_size({"width": 1400, "height": 1500})  # the bars below the fold into the picture
+    page.wait_for_timeout(500)
     save_screenshot(page, "variants_transfer.png")
