@@ -48,6 +48,8 @@ COLLAB_PRESETS = {
         "MNIST, 784-500-500-500, the threshold loss, 2 epochs: four γ in lockstep on 2 CPU cores.",
         source="Lorberbom et al. (2024), Layer Collaboration in the Forward-Forward Algorithm (AAAI)",
         published="γ = 0.7 improves FF's MNIST test accuracy by about 1.2 points over γ = 0",
+        measured="seeds 0-2 (--set seeds=3), mean ± std: γ = 0 91.07 ± 0.03%, 0.3 92.12 ± 0.18%, 0.7 92.11 ± 0.18%, "
+                 "1 91.15 ± 0.40%; 145 s on the quiet 2-core machine",
     ),
 }
 

@@ -37,6 +37,9 @@ CWC_PRESETS = {
         "A GPU-scale run. " + _FIDELITY,
         source="Papachristodoulou et al. (AAAI 2024) and andreaspapac/CwComp (src/configure.py, src/Models.py)",
         published="0.58% MNIST test error",
+        measured="on a CPU, seed 0: 1.28% test error by the last layer's goodness (98.72%), 0.80% by the softmax "
+                 "head, 1.94% by the goodness sum; 53 min on one core of the quiet 2-core machine, most of it the "
+                 "first 5 epochs (python -m fflab run cwc --preset published)",
     ),
     "published-fashion": Preset(
         "published-fashion",

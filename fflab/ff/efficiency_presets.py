@@ -60,9 +60,10 @@ EFFICIENCY_PRESETS = {
         "1, 2, 4, 8. Under 2 minutes on 2 busy CPU cores.",
         source=STUDY,
         published=CLAIM,
-        measured="FF/bp time 1.56x per epoch, 5.3x to 95% (19.7 s against 3.7 s); test accuracy 97.26% against "
-                 "98.39%; activations bp/FF 0.50x at 1 layer, 1.87x at 8; layer-parallel speed-up 0.94x; 81 s wall "
-                 "on 2 busy CPU cores (python -m fflab run efficiency --preset quick)",
+        measured="FF/bp time 1.55x per epoch (5.45 s against 3.52 s), 5.5x to 95% (20.1 s against 3.6 s); test "
+                 "accuracy 97.26% against 98.39%; activations bp/FF 0.50x at 1 layer, 1.87x at 8; layer-parallel "
+                 "speed-up 1.44x; 86 s in the run on the quiet 2-core machine "
+                 "(python -m fflab run efficiency --preset quick)",
     ),
 }
 

@@ -57,7 +57,9 @@ FF_PRESETS["pcl-study"] = Preset(
     {**FF_PRESETS["mpezeshki"].values, "pcl": True, "steps": 100, "eval_every": 50},
     "PCL-FF in the setting of the study that reported it dead: mpezeshki's net and full-batch greedy training, "
     "100 steps per layer, each layer predicting its input and passing on only the surprise. Watch the Dead units "
-    "tab: a unit is dead when it outputs exactly zero for every test image.",
+    "tab: a unit is dead when it outputs exactly zero for every test image. About 22 minutes on 2 CPU cores.",
     source="koriyoshi2041/ff-negative-samples (the PCL-FF experiment)",
     published="100% dead units",
+    measured="seed 0: 98.8% of layer 1's units and 99.6% of layer 2's dead, test accuracy 8.92% (below chance); "
+             "1308 s on the quiet 2-core machine (python -m fflab run ff --preset pcl-study)",
 )
