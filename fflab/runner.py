@@ -322,16 +322,18 @@ def run_to_end(
     """Start a run and wait for it (the CLI's and the tests' way); stop it after `max_seconds`."""
     run = Run(spec, scheduler=scheduler or Scheduler(1), on_end=on_end, experiment_cls=experiment_cls).start()
     began: float | None = None
+    stopping = False
     try:
+        # After a stop, keep reporting progress: the final metrics can take minutes on a large net.
         while not run.wait(0.2):
             if on_progress is not None:
                 on_progress(run)
             if began is None and run.experiment is not None:
                 began = time.monotonic()  # the budget counts training, not loading the data
-            if max_seconds is not None and began is not None and time.monotonic() - began > max_seconds:
+            over_budget = max_seconds is not None and began is not None and time.monotonic() - began > max_seconds
+            if over_budget and not stopping:
                 run.stop()
-                run.wait()
-                break
+                stopping = True
     except KeyboardInterrupt:
         run.stop()
         run.wait()

@@ -135,6 +135,20 @@ def test_run_to_end_stops_after_max_seconds():
     assert time.monotonic() - began < 5
 
 
+def test_run_to_end_keeps_reporting_while_the_final_metrics_are_computed():
+    class SlowToScore(Counter):
+        def final_metrics(self):
+            time.sleep(1.0)
+            return super().final_metrics()
+
+    seen = []
+    spec = RunSpec("test-counter", Counter.params.resolve({"steps": 10**6, "sleep": 0.01}))
+    run = run_to_end(spec, max_seconds=0.3, scheduler=Scheduler(1), experiment_cls=SlowToScore,
+                     on_progress=lambda r: seen.append(r.status_note))
+    assert run.status is Status.STOPPED and run.final_metrics["steps_done"] > 0
+    assert seen.count("computing final metrics") >= 2  # the CLI's progress line says so while it waits
+
+
 def test_status_reported_while_preparing_reaches_the_run():
     from fflab.experiment import report_status
 
