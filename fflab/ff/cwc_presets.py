@@ -24,10 +24,9 @@ CWC_PRESETS = {
         {"dataset": "mnist", "channels": (20, 40, 80, 160), "pixels": "standardize", "optimizer": "adam",
          "lr": 0.003, "lr_decay": "linear", "batch_size": 128, "epochs": 2.0, "eval_every": 188},
         "MNIST on a CPU budget: narrower CFSE layers (20-40-80-160), 2 epochs (938 steps) of batches of 128, "
-        "Adam at 0.003 decaying linearly to 0. Goal: about 3 minutes on one CPU core.",
+        "Adam at 0.003 decaying linearly to 0. About 4.5 minutes on one CPU core.",
         measured="95.86% MNIST test accuracy by the goodness sum, 96.22% by the last layer, 98.35% by the softmax "
-                 "head; 170 s of CPU time, 390 s wall on a 2-core CPU shared with other jobs "
-                 "(python -m fflab run cwc --preset quick)",
+                 "head; 263 s wall on one core of the quiet 2-core machine (python -m fflab run cwc --preset quick)",
     ),
     "published": Preset(
         "published",
