@@ -129,17 +129,6 @@ class ClassifierExperiment(Experiment):
         k = self.num_classes
         self.confusion = torch.bincount(labels * k + predicted, minlength=k * k).view(k, k).cpu().numpy()
 
-    def score_predictors(self, predicted: Mapping[str, torch.Tensor], labels: torch.Tensor) -> dict[str, float]:
-        """For experiments with several predictors: each one's accuracy, as `test_accuracy.<name>`.
-
-        `test_accuracy` is the one the `predict` parameter chooses, whose confusion matrix is kept.
-        """
-        self.keep_confusion(labels, predicted[self.p["predict"]])
-        accuracy = {name: float((p == labels).float().mean()) for name, p in predicted.items()}
-        metrics = {"test_accuracy": accuracy[self.p["predict"]]}
-        metrics.update({f"test_accuracy.{name}": value for name, value in accuracy.items()})
-        return metrics
-
     def due_for_evaluation(self) -> bool:
         step_number = self.steps_done + 1  # the runner counts a step after it returns
         return step_number % self.p["eval_every"] == 0 or step_number >= self.total_steps
@@ -189,3 +178,65 @@ class ClassifierExperiment(Experiment):
             "dataset": self.dataset_name,
             "eval_samples": int(len(self._eval_test)),
         }
+
+
+class MultiPredictorClassifier(ClassifierExperiment):
+    """A classifier whose layers each classify, scored by several predictors at every evaluation (CwC, DFF).
+
+    Subclasses define `layer_evaluation`; this class keeps the latest evaluation for the pictures.
+    """
+
+    PROBE_IMAGES = 200  # held-out images scored for the pictures before the first evaluation
+
+    def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
+        super().__init__(params, seed, device)
+        self.latest_evaluation: dict[str, Any] | None = None
+
+    def layer_evaluation(self, images: torch.Tensor, labels: torch.Tensor) -> tuple[dict[str, torch.Tensor],
+                                                                                   dict[str, Any]]:
+        """Each predictor's predictions for these images, and what the pictures show of each layer."""
+        raise NotImplementedError
+
+    def score_predictors(self, predicted: Mapping[str, torch.Tensor], labels: torch.Tensor) -> dict[str, float]:
+        """Each predictor's accuracy, as `test_accuracy.<name>`.
+
+        `test_accuracy` is the one the `predict` parameter chooses, whose confusion matrix is kept.
+        """
+        self.keep_confusion(labels, predicted[self.p["predict"]])
+        accuracy = {name: float((p == labels).float().mean()) for name, p in predicted.items()}
+        metrics = {"test_accuracy": accuracy[self.p["predict"]]}
+        metrics.update({f"test_accuracy.{name}": value for name, value in accuracy.items()})
+        return metrics
+
+    @torch.no_grad()
+    def _score_test(self, images: torch.Tensor, labels: torch.Tensor, step: int) -> dict[str, float]:
+        """`step` is the number of training steps the scored weights have had (for the figures' titles)."""
+        predicted, layers = self.layer_evaluation(images, labels)
+        metrics = self.score_predictors(predicted, labels)
+        self.latest_evaluation = {
+            **layers,
+            "predictor_accuracy": {name: metrics[f"test_accuracy.{name}"] for name in predicted},
+            "images": len(labels),
+            "step": step,
+        }
+        return metrics
+
+    def live_evaluation(self) -> dict[str, float]:
+        # Called from inside step(), which the runner counts only once it returns.
+        metrics = self._score_test(self.x_test[self._eval_test], self.y_test[self._eval_test], self.steps_done + 1)
+        metrics["train_accuracy"] = self.score(self.x_train[self._eval_train], self.y_train[self._eval_train])
+        return metrics
+
+    def evaluate(self) -> dict[str, float]:
+        metrics = self._score_test(self.x_test, self.y_test, self.steps_done)
+        metrics["train_accuracy"] = self.score(self.x_train, self.y_train)
+        return metrics
+
+    @torch.no_grad()
+    def evaluation_for_pictures(self) -> tuple[dict[str, Any], int]:
+        """The latest evaluation (before the first, a small held-out probe's) and the step it scored."""
+        if self.latest_evaluation is None:
+            probe = self._eval_test[: self.PROBE_IMAGES]
+            self._score_test(self.x_test[probe], self.y_test[probe], self.steps_done)
+        evaluation = dict(self.latest_evaluation)
+        return evaluation, evaluation.pop("step")

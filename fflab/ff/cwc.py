@@ -35,13 +35,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from fflab.experiment import register
-from fflab.ff.classifier import SHARED_PARAMS, ClassifierExperiment
+from fflab.ff.classifier import SHARED_PARAMS, MultiPredictorClassifier
 from fflab.ff.cwc_core import cfse_blocks, class_goodness, class_goodness_matrix, cwc_loss, true_and_rival_goodness
 from fflab.ff.cwc_presets import CWC_PRESETS
 from fflab.params import Param, ParamError, ParamSpec
 
 PREDICTORS = ("goodness", "goodness_last", "softmax")
-PROBE_IMAGES = 200  # class-goodness matrix before the first evaluation
 
 CWC_PARAMS = ParamSpec(
     [p for p in SHARED_PARAMS if p.name != "hidden"]
@@ -66,7 +65,7 @@ CWC_PARAMS = ParamSpec(
 
 
 @register
-class ChannelwiseCompetitive(ClassifierExperiment):
+class ChannelwiseCompetitive(MultiPredictorClassifier):
     name = "cwc"
     title = "Channel-wise Competitive FF (CwC-FF)"
     summary = "Conv layers whose channels compete by class: each layer is a classifier, no negative data."
@@ -91,7 +90,6 @@ class ChannelwiseCompetitive(ClassifierExperiment):
         self.optimizers = [self.make_optimizer(block.parameters()) for block in self.blocks]
         self.head = nn.Linear(channels[-1] * out_h * out_w, self.num_classes).to(self.device)
         self.head_optimizer = torch.optim.Adam(self.head.parameters(), lr=self.p["head_lr"])
-        self.latest_evaluation: dict[str, Any] | None = None
 
     @property
     def total_steps(self) -> int:
@@ -201,44 +199,26 @@ class ChannelwiseCompetitive(ClassifierExperiment):
         return self.predictions(*self.scores(images))[self.p["predict"]]
 
     # -- scoring -------------------------------------------------------------
-    @torch.no_grad()
-    def _score_test(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
-        """Every predictor's accuracy, each layer's, the confusion matrix and the class-goodness matrices."""
+    def layer_evaluation(self, images: torch.Tensor, labels: torch.Tensor) -> tuple[dict[str, torch.Tensor],
+                                                                                   dict[str, Any]]:
+        """Every predictor's predictions; each layer's class-goodness matrix and accuracy on its own."""
         per_layer, logits = self.scores(images)
-        predicted = self.predictions(per_layer, logits)
-        metrics = self.score_predictors(predicted, labels)
-        k = self.num_classes
-        self.latest_evaluation = {
-            "class_goodness": [class_goodness_matrix(g, labels, k).float().cpu().numpy() for g in per_layer],
+        layers = {
+            "class_goodness": [class_goodness_matrix(g, labels, self.num_classes).float().cpu().numpy()
+                               for g in per_layer],
             "layer_accuracy": (per_layer.argmax(dim=2) == labels).float().mean(dim=1).cpu().tolist(),
-            "predictor_accuracy": {name: metrics[f"test_accuracy.{name}"] for name in predicted},
-            "images": len(labels),
-            "step": self.steps_done + 1,
         }
-        return metrics
-
-    def live_evaluation(self) -> dict[str, float]:
-        metrics = self._score_test(self.x_test[self._eval_test], self.y_test[self._eval_test])
-        metrics["train_accuracy"] = self.score(self.x_train[self._eval_train], self.y_train[self._eval_train])
-        return metrics
-
-    def evaluate(self) -> dict[str, float]:
-        metrics = self._score_test(self.x_test, self.y_test)
-        metrics["train_accuracy"] = self.score(self.x_train, self.y_train)
-        return metrics
+        return self.predictions(per_layer, logits), layers
 
     # -- for the plots -------------------------------------------------------
     @torch.no_grad()
     def snapshot(self) -> dict[str, Any]:
-        if self.latest_evaluation is None:  # before the first evaluation: a small held-out probe
-            probe = self._eval_test[:PROBE_IMAGES]
-            self._score_test(self.x_test[probe], self.y_test[probe])
-            self.latest_evaluation["step"] = self.steps_done
+        evaluation, step = self.evaluation_for_pictures()
         snap = self.base_snapshot()
         epoch = self.samples_seen / self.n_train
         snap.update(
-            {key: value for key, value in self.latest_evaluation.items() if key != "step"},
-            class_goodness_step=self.latest_evaluation["step"],
+            evaluation,
+            class_goodness_step=step,
             predict=self.p["predict"],
             channels=list(self.p["channels"]),
             grouped=self.p["grouped"],

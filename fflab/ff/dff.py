@@ -36,7 +36,7 @@ import torch
 from torch import nn
 
 from fflab.experiment import register
-from fflab.ff.classifier import SHARED_PARAMS, ClassifierExperiment
+from fflab.ff.classifier import SHARED_PARAMS, MultiPredictorClassifier
 from fflab.ff.core import collaborative_goodness
 from fflab.ff.dff_core import (
     DISTANCES,
@@ -52,7 +52,6 @@ from fflab.ff.dff_presets import DFF_PRESETS
 from fflab.params import Param, ParamSpec
 
 PREDICTORS = ("all_layers", "last_layer")
-PROBE_IMAGES = 200  # distance matrices before the first evaluation
 
 DFF_PARAMS = ParamSpec(
     SHARED_PARAMS
@@ -79,7 +78,7 @@ DFF_PARAMS = ParamSpec(
 
 
 @register
-class DistanceForward(ClassifierExperiment):
+class DistanceForward(MultiPredictorClassifier):
     name = "dff"
     title = "Distance-Forward (DF)"
     summary = "Each layer learns class centres and pulls an image's activity nearer its own centre than any other."
@@ -95,7 +94,6 @@ class DistanceForward(ClassifierExperiment):
             DistanceLayer(a, b, self.num_classes, self.p["norm"]) for a, b in zip(widths[:-1], widths[1:], strict=True)
         ).to(self.device)
         self.optimizers = [self.make_optimizer(layer.parameters()) for layer in self.layers]
-        self.latest_evaluation: dict[str, Any] | None = None
 
     @property
     def total_steps(self) -> int:
@@ -173,46 +171,25 @@ class DistanceForward(ClassifierExperiment):
         return torch.cat(out, dim=1)
 
     # -- scoring -------------------------------------------------------------
-    @torch.no_grad()
-    def _score_test(self, images: torch.Tensor, labels: torch.Tensor, step: int) -> dict[str, float]:
-        """Both predictors' accuracy, each layer's, the confusion matrix and the class × centre distances.
-
-        `step` is the number of training steps the scored weights have had (for the figure's title).
-        """
+    def layer_evaluation(self, images: torch.Tensor, labels: torch.Tensor) -> tuple[dict[str, torch.Tensor],
+                                                                                   dict[str, Any]]:
+        """Both predictors' predictions; each layer's class × centre distances and accuracy on its own."""
         per_layer = self.distances(images)
-        predicted = self.predictions(per_layer)
-        metrics = self.score_predictors(predicted, labels)
-        k = self.num_classes
-        self.latest_evaluation = {
-            "centre_distance": [class_distance_matrix(d, labels, k).float().cpu().numpy() for d in per_layer],
+        layers = {
+            "centre_distance": [class_distance_matrix(d, labels, self.num_classes).float().cpu().numpy()
+                                for d in per_layer],
             "layer_accuracy": (per_layer.argmin(dim=2) == labels).float().mean(dim=1).cpu().tolist(),
-            "predictor_accuracy": {name: metrics[f"test_accuracy.{name}"] for name in predicted},
-            "images": len(labels),
-            "step": step,
         }
-        return metrics
-
-    def live_evaluation(self) -> dict[str, float]:
-        # Called from inside step(), which the runner counts only once it returns.
-        metrics = self._score_test(self.x_test[self._eval_test], self.y_test[self._eval_test], self.steps_done + 1)
-        metrics["train_accuracy"] = self.score(self.x_train[self._eval_train], self.y_train[self._eval_train])
-        return metrics
-
-    def evaluate(self) -> dict[str, float]:
-        metrics = self._score_test(self.x_test, self.y_test, self.steps_done)
-        metrics["train_accuracy"] = self.score(self.x_train, self.y_train)
-        return metrics
+        return self.predictions(per_layer), layers
 
     # -- for the plots -------------------------------------------------------
     @torch.no_grad()
     def snapshot(self) -> dict[str, Any]:
-        if self.latest_evaluation is None:  # before the first evaluation: a small held-out probe
-            probe = self._eval_test[:PROBE_IMAGES]
-            self._score_test(self.x_test[probe], self.y_test[probe], self.steps_done)
+        evaluation, step = self.evaluation_for_pictures()
         snap = self.base_snapshot()
         snap.update(
-            {key: value for key, value in self.latest_evaluation.items() if key != "step"},
-            centre_distance_step=self.latest_evaluation["step"],
+            evaluation,
+            centre_distance_step=step,
             distance=self.p["distance"],
             margin=self.p["margin"],
             predict=self.p["predict"],

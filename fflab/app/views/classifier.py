@@ -108,7 +108,8 @@ def _charts(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState)
             st.caption(f"Share of each layer's units that output exactly zero for every one of "
                        f"{snapshot.get('eval_samples', 'the')} held-out test images under every candidate label, "
                        "counted at each evaluation. A silent unit adds nothing to the goodness and gets no gradient "
-                       "until the layers below change what it sees. The PCL-FF option (pcl) is where a public study saw every unit die.")
+                       "until the layers below change what it sees. The PCL-FF option (pcl) is where a public study "
+                       "saw every unit die.")
 
 
 def _confusion_caption(run: Run | None, snapshot: dict) -> None:
