@@ -20,7 +20,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fflab.experiment import get_experiment  # noqa: E402
+from fflab.catalog import get_experiment  # noqa: E402
 from fflab.runner import RunSpec, run_to_end  # noqa: E402
 from fflab.scheduler import Scheduler  # noqa: E402
 

@@ -19,7 +19,8 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
-from fflab.experiment import Experiment, all_experiments, get_experiment, resolve_device
+from fflab.catalog import all_experiments, get_experiment
+from fflab.experiment import Experiment, resolve_device
 from fflab.params import ParamError
 from fflab.runner import Run, RunSpec, Status, run_to_end
 from fflab.store import RunStore, save_run

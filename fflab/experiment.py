@@ -1,10 +1,10 @@
-"""The experiment contract and the registry of experiments by name.
+"""The experiment contract; it knows no experiment (the catalog lists them).
 
 An experiment is a class with a `ParamSpec`, named presets, and the methods the
-runner calls: `step()` (one small unit of work, returning scalar metrics),
+runner calls: `advance()` (one unit of work, counted; subclasses write it as `step()`),
 `snapshot()` (arrays a plot needs), `evaluate()` (held-out figures),
-`update()` (live parameter changes), `final_metrics()`, and
-`state_dict()`/`load_state_dict()`. A seed fixes everything.
+`update()` (live parameter changes), `final_metrics()`, `features()` (for a linear
+probe), and `state_dict()`/`load_state_dict()`. A seed fixes everything.
 """
 
 from __future__ import annotations
@@ -71,8 +71,24 @@ class Experiment:
     def done(self) -> bool:
         return self.steps_done >= self.total_steps
 
+    @property
+    def step_number(self) -> int:
+        """The 1-based number of the step `step()` is taking (or that `advance()` will take next)."""
+        return self.steps_done + 1
+
+    def advance(self) -> dict[str, float]:
+        """Do one unit of work and count it: the one way the runner, composite experiments and tests step."""
+        metrics = self.step()
+        self.steps_done += 1
+        return metrics
+
     def step(self) -> dict[str, float]:
+        """One unit of work (a batch, a few episodes), returning scalar metrics; call it through `advance()`."""
         raise NotImplementedError
+
+    def features(self, images: torch.Tensor) -> torch.Tensor:
+        """What a linear probe reads of these images (one row each); for experiments that learn features."""
+        raise NotImplementedError(f"{type(self).__name__} has no features for a linear probe")
 
     def snapshot(self) -> dict[str, Any]:
         return {}
@@ -112,36 +128,6 @@ class Experiment:
                 raise ParamError("preset", f"{preset!r} is not one of {', '.join(cls.presets) or '(none)'}")
             base = cls.presets[preset].values
         return cls.params.resolve(overrides, base=base)
-
-
-REGISTRY: dict[str, type[Experiment]] = {}
-
-
-def register(cls: type[Experiment]) -> type[Experiment]:
-    if not cls.name:
-        raise ValueError(f"{cls.__name__} has no name")
-    REGISTRY[cls.name] = cls
-    return cls
-
-
-def get_experiment(name: str) -> type[Experiment]:
-    load_builtin_experiments()
-    try:
-        return REGISTRY[name]
-    except KeyError:
-        raise ParamError("experiment", f"{name!r} is not one of {', '.join(sorted(REGISTRY))}") from None
-
-
-def all_experiments() -> dict[str, type[Experiment]]:
-    load_builtin_experiments()
-    return dict(REGISTRY)
-
-
-def load_builtin_experiments() -> None:
-    """Importing the experiment packages registers them."""
-    import fflab.chunker  # noqa: F401
-    import fflab.fastweights  # noqa: F401
-    import fflab.ff  # noqa: F401
 
 
 _reporter = threading.local()

@@ -22,7 +22,8 @@ from typing import Any
 
 import torch
 
-from fflab.experiment import Experiment, get_experiment, resolve_device, set_status_reporter
+from fflab.catalog import get_experiment
+from fflab.experiment import Experiment, resolve_device, set_status_reporter
 from fflab.metric_log import MetricLog
 from fflab.params import ParamError
 from fflab.scheduler import Scheduler, default_scheduler
@@ -217,8 +218,7 @@ class Run:
                 self._set(Status.RUNNING, "")
             began = time.perf_counter()
             self._step_requested = False
-            metrics = {name: float(value) for name, value in exp.step().items()}
-            exp.steps_done += 1
+            metrics = {name: float(value) for name, value in exp.advance().items()}
             self.elapsed_s += time.perf_counter() - began
             record = {"step": float(exp.steps_done), "elapsed_s": self.elapsed_s, **metrics}
             self.log.append(record)

@@ -5,7 +5,7 @@ import streamlit as st
 from fflab.app.experiment_choice import choose_experiment
 from fflab.app.lab import experiment_lab
 from fflab.app.nav import ensure_frame
-from fflab.app.views.fastweights import delay_view
+from fflab.app.views.fastweights_delay import delay_view
 from fflab.app.views.fastweights_memory import kv_view, srwm_view
 
 ensure_frame()

@@ -6,7 +6,7 @@ from fflab.app.lab import experiment_lab
 from fflab.app.nav import ensure_frame
 from fflab.app.views.negatives import negatives_view
 from fflab.ff.negatives import NEGATIVE_STRATEGIES
-from fflab.ff.race import PUBLISHED_ACCURACY
+from fflab.ff.negatives.race import PUBLISHED_ACCURACY
 
 ensure_frame()
 

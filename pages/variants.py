@@ -5,12 +5,12 @@ import streamlit as st
 from fflab.app.experiment_choice import choose_experiment
 from fflab.app.lab import experiment_lab
 from fflab.app.nav import ensure_frame
+from fflab.app.views.cwc import cwc_view
 from fflab.app.views.dff import dff_view
 from fflab.app.views.efficiency import efficiency_view
 from fflab.app.views.negatives import negatives_view
 from fflab.app.views.scff import scff_view
 from fflab.app.views.transfer import transfer_view
-from fflab.app.views.variants import cwc_view
 
 ensure_frame()
 

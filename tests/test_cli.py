@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import subprocess
@@ -14,8 +13,9 @@ import torch
 
 import fflab.cli
 import fflab.experiment
+from fflab import catalog
 from fflab.cli import main
-from fflab.experiment import REGISTRY, Experiment, Preset, register
+from fflab.experiment import Experiment, Preset
 from fflab.params import Param, ParamSpec
 from fflab.runner import Run
 from fflab.store import RunStore
@@ -70,10 +70,9 @@ class CliFake(Experiment):
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("FFLAB_HOME", str(tmp_path / "home"))
-    monkeypatch.setattr(fflab.experiment, "load_builtin_experiments", lambda: None)
-    register(CliFake)
+    catalog.add_experiment(CliFake)
     yield
-    REGISTRY.pop(CliFake.name, None)
+    catalog.remove_experiment(CliFake.name)
 
 
 def stored_runs() -> list:
@@ -246,11 +245,7 @@ def test_ctrl_c_stops_saves_and_exits_130(monkeypatch: pytest.MonkeyPatch, capsy
 
 # -- as a program, with the real experiments -------------------------------------
 def _real_ff() -> type[Experiment] | None:
-    try:
-        importlib.import_module("fflab.ff")
-    except Exception:  # noqa: BLE001 - still being written, or broken: skip
-        return None
-    return REGISTRY.get("ff")
+    return catalog.get_experiment("ff")
 
 
 def _python_m_fflab(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:

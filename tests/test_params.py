@@ -1,6 +1,6 @@
 import pytest
 
-from fflab.experiment import get_experiment
+from fflab.catalog import get_experiment
 from fflab.params import Param, ParamError, ParamSpec
 
 SPEC = ParamSpec(

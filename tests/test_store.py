@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import torch
 
-import fflab.experiment
-from fflab.experiment import REGISTRY, Experiment, register
+from fflab import catalog
+from fflab.experiment import Experiment
 from fflab.params import Param, ParamSpec
 from fflab.runner import Run, RunSpec, Status, run_to_end
 from fflab.scheduler import Scheduler
@@ -62,10 +62,9 @@ class StoreFake(Experiment):
 
 @pytest.fixture(autouse=True)
 def fake_experiment(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(fflab.experiment, "load_builtin_experiments", lambda: None)
-    register(StoreFake)
+    catalog.add_experiment(StoreFake)
     yield StoreFake
-    REGISTRY.pop(StoreFake.name, None)
+    catalog.remove_experiment(StoreFake.name)
 
 
 @pytest.fixture

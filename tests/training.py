@@ -20,9 +20,8 @@ def torch_threads(count: int = 1) -> Iterator[None]:
 
 
 def advance(exp, steps: int | None = None) -> list[dict[str, float]]:
-    """Step `exp` as the runner does (the runner counts a step after it returns); the records it logged."""
+    """Advance `exp` as the runner does, `steps` times (default: to the end); the records it logged."""
     records = []
     for _ in range(exp.total_steps - exp.steps_done if steps is None else steps):
-        records.append(exp.step())
-        exp.steps_done += 1
+        records.append(exp.advance())
     return records

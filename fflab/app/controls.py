@@ -15,7 +15,7 @@ import torch
 
 from fflab.app.engine import Engine
 from fflab.app.url_state import SEED_MAX, SPEEDS, LabState
-from fflab.experiment import get_experiment
+from fflab.catalog import get_experiment
 from fflab.params import ParamError
 from fflab.runner import RunSpec, Status
 

@@ -13,7 +13,8 @@ from fflab.app.engine import get_engine
 from fflab.app.live import View, render_live
 from fflab.app.param_panel import load_values, render_param_panel
 from fflab.app.url_state import LabState, get_lab, preset_values, sync_url
-from fflab.experiment import Experiment, get_experiment
+from fflab.catalog import get_experiment
+from fflab.experiment import Experiment
 
 
 def experiment_lab(name: str, baseline: str | None = None, view: View | None = None) -> None:
@@ -35,7 +36,7 @@ def experiment_lab(name: str, baseline: str | None = None, view: View | None = N
     _messages(lab)
     render_controls(engine, lab)
     if view is None:
-        from fflab.app.views.classifier import classifier_view as view
+        from fflab.app.views.forward_forward import classifier_view as view
     render_live(engine, lab, view)
     sync_url(exp_cls, lab)
 

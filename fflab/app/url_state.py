@@ -17,7 +17,8 @@ from typing import Any
 
 import streamlit as st
 
-from fflab.experiment import Experiment, get_experiment
+from fflab.catalog import get_experiment
+from fflab.experiment import Experiment
 from fflab.params import ParamError
 
 SEED_MAX = 2**31 - 1

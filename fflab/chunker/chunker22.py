@@ -34,7 +34,7 @@ from fflab.chunker.blocks22 import (
 )
 from fflab.chunker.common import PAPERS, SOURCE, ChunkerExperiment, binary_accuracy, to_numpy
 from fflab.chunker.streams import BLOCK_LEN, BLOCK_SYMBOLS, BlockStream
-from fflab.experiment import Preset, register
+from fflab.experiment import Preset
 from fflab.params import Param, ParamSpec
 
 RASTER_ROWS = 400  # the surprise raster is averaged down to at most this many rows for plotting
@@ -84,7 +84,6 @@ EVAL_STREAMS = 10
 WARMUP_BLOCKS = 1
 
 
-@register
 class Chunker22(ChunkerExperiment):
     name = "chunker-22"
     title = "Chunker: 22-symbol blocks"

@@ -36,7 +36,7 @@ from fflab.chunker.recall import (
     recall_gradient_by_depth,
 )
 from fflab.chunker.streams import DEEP_SYMBOLS, trigger_sequences
-from fflab.experiment import Preset, register
+from fflab.experiment import Preset
 from fflab.params import Param, ParamSpec
 
 GRADIENT_SEQUENCES = 8  # fixed test sequences for the baseline's gradient-by-depth probe
@@ -87,7 +87,6 @@ PRESETS = {
 }
 
 
-@register
 class ChunkerDeep(ChunkerExperiment):
     name = "chunker-deep"
     title = "Chunker: trigger recall over T steps"

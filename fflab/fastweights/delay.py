@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from fflab.experiment import Preset, register
+from fflab.experiment import Preset
 from fflab.fastweights.common import SOURCE, FastWeightExperiment, require_order, to_numpy
 from fflab.fastweights.rules import cumulative_gated_writes
 from fflab.params import Param, ParamSpec
@@ -100,7 +100,6 @@ DELAY_PRESETS = {
 }
 
 
-@register
 class FastWeightsDelay(FastWeightExperiment):
     name = "fastweights-delay"
     title = "Fast weights: unknown-delay recall"

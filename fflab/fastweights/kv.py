@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from fflab.experiment import Preset, register
+from fflab.experiment import Preset
 from fflab.fastweights.common import SOURCE, FastWeightExperiment, to_numpy
 from fflab.fastweights.rules import delta_rule, delta_rule_states, sum_rule, sum_rule_states
 from fflab.params import Param, ParamSpec
@@ -138,7 +138,6 @@ KV_PRESETS = {
 }
 
 
-@register
 class FastWeightsKV(FastWeightExperiment):
     name = "fastweights-kv"
     title = "Fast weights: key/value binding"

@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from fflab.experiment import Preset, register
+from fflab.experiment import Preset
 from fflab.fastweights.common import SOURCE, FastWeightExperiment, to_numpy
 from fflab.fastweights.rules import pointer_write
 from fflab.params import Param, ParamSpec
@@ -126,7 +126,6 @@ SRWM_PRESETS = {
 }
 
 
-@register
 class SelfReferentialWeightMatrix(FastWeightExperiment):
     """`query_accuracy_ablated` is measured by evaluating the trained net with its writes switched off (W_fast
     stays zero), with no second training run: it shows how much the trained net relies on self-modification.

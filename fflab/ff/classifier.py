@@ -7,13 +7,14 @@ their curves can sit side by side.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 
-from fflab.data import DATASETS, load_dataset
+from fflab.data import DATASETS, Dataset, load_dataset
 from fflab.experiment import Experiment, report_status
 from fflab.params import Param
 
@@ -42,40 +43,77 @@ SHARED_PARAMS = [
 ]
 
 
+@dataclass
+class ClassifierData:
+    """A dataset on the device, its batch size and the fixed subsets scored while training.
+
+    Experiments that race on the same data (a negative race's contestants) hold one of these by reference.
+    """
+
+    source: Dataset
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+    batch_size: int
+    eval_test: torch.Tensor  # indices into the test set
+    eval_train: torch.Tensor  # indices into the training set
+
+
 def _report_download(done: int, total: int | None, name: str) -> None:
     size = f"{done / 1e6:.1f} of {total / 1e6:.1f} MB" if total else f"{done / 1e6:.1f} MB"
     report_status(f"downloading {name}: {size}")
 
 
 class ClassifierExperiment(Experiment):
-    """Loads the dataset onto the device, draws batches, scores held-out data."""
+    """Loads the dataset onto the device, draws batches, scores held-out data.
 
-    def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
+    A study that drives members of its own sets, per member, `batch_source` (the batches every member
+    shares) and `live_evaluations = False` (when it scores them itself).
+    """
+
+    batch_source: Callable[[], tuple[torch.Tensor, torch.Tensor]] | None = None
+    live_evaluations: bool = True
+
+    def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu",
+                 shared: ClassifierData | None = None):
+        """`shared`: another experiment's data, used by reference (the members of a race); else it is loaded."""
         super().__init__(params, seed, device)
-        data = load_dataset(self.p["dataset"], progress=_report_download)
-        if data.note:
-            self.notes.append(data.note)
-        self.data = data
-        self.dataset_name = data.name
-        self.num_classes = data.num_classes
-        x_train, x_test = data.x_train, data.x_test
-        if self.p["pixels"] == "standardize":
-            mean, std = x_train.mean(), x_train.std()
-            x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
-        self.x_train = x_train.to(self.device)
-        self.y_train = data.y_train.to(self.device)
-        self.x_test = x_test.to(self.device)
-        self.y_test = data.y_test.to(self.device)
+        if shared is None:
+            shared = self._load_data()
+        else:
+            self.gen = torch.Generator(device=self.device).manual_seed(self.seed)  # its own batches and negatives
+        self.shared = shared
+        self.data = shared.source
+        self.dataset_name = shared.source.name
+        self.num_classes = shared.source.num_classes
+        self.x_train, self.y_train = shared.x_train, shared.y_train
+        self.x_test, self.y_test = shared.x_test, shared.y_test
         self.n_train = len(self.y_train)
-        self.batch_size = self.n_train if self.p["batch_size"] in (0, None) else min(self.p["batch_size"], self.n_train)
-        self.gen = torch.Generator(device=self.device).manual_seed(self.seed)
+        self.batch_size = shared.batch_size
+        self.eval_test, self.eval_train = shared.eval_test, shared.eval_train
         self._order = torch.empty(0, dtype=torch.long, device=self.device)
         self._cursor = 0
         self.samples_seen = 0
         self.confusion = np.zeros((self.num_classes, self.num_classes), dtype=np.int64)
-        eval_n = min(self.p["eval_samples"], len(self.y_test))
-        self._eval_test = torch.arange(eval_n, device=self.device)
-        self._eval_train = torch.randperm(self.n_train, generator=self.gen, device=self.device)[:eval_n]
+
+    def _load_data(self) -> ClassifierData:
+        data = load_dataset(self.p["dataset"], progress=_report_download)
+        if data.note:
+            self.notes.append(data.note)
+        x_train, x_test = data.x_train, data.x_test
+        if self.p["pixels"] == "standardize":
+            mean, std = x_train.mean(), x_train.std()
+            x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
+        n_train = len(data.y_train)
+        batch_size = n_train if self.p["batch_size"] in (0, None) else min(self.p["batch_size"], n_train)
+        self.gen = torch.Generator(device=self.device).manual_seed(self.seed)
+        eval_n = min(self.p["eval_samples"], len(data.y_test))
+        return ClassifierData(
+            data, x_train.to(self.device), data.y_train.to(self.device), x_test.to(self.device),
+            data.y_test.to(self.device), batch_size, torch.arange(eval_n, device=self.device),
+            torch.randperm(n_train, generator=self.gen, device=self.device)[:eval_n],
+        )
 
     @property
     def steps_per_phase(self) -> int:
@@ -85,6 +123,10 @@ class ClassifierExperiment(Experiment):
 
     def next_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
         """The next batch of a fresh random permutation each epoch (the full set when batch_size is 0)."""
+        if self.batch_source is not None:
+            batch = self.batch_source()
+            self.samples_seen += len(batch[1])
+            return batch
         if self.batch_size >= self.n_train:
             self.samples_seen += self.n_train
             return self.x_train, self.y_train
@@ -130,14 +172,15 @@ class ClassifierExperiment(Experiment):
         self.confusion = torch.bincount(labels * k + predicted, minlength=k * k).view(k, k).cpu().numpy()
 
     def due_for_evaluation(self) -> bool:
-        step_number = self.steps_done + 1  # the runner counts a step after it returns
-        return step_number % self.p["eval_every"] == 0 or step_number >= self.total_steps
+        if not self.live_evaluations:
+            return False
+        return self.step_number % self.p["eval_every"] == 0 or self.step_number >= self.total_steps
 
     def live_evaluation(self) -> dict[str, float]:
         """Accuracy on fixed subsets, cheap enough to run while training."""
         return {
-            "train_accuracy": self.score(self.x_train[self._eval_train], self.y_train[self._eval_train]),
-            "test_accuracy": self.score(self.x_test[self._eval_test], self.y_test[self._eval_test], keep_confusion=True),
+            "train_accuracy": self.score(self.x_train[self.eval_train], self.y_train[self.eval_train]),
+            "test_accuracy": self.score(self.x_test[self.eval_test], self.y_test[self.eval_test], keep_confusion=True),
         }
 
     def evaluate(self) -> dict[str, float]:
@@ -161,8 +204,8 @@ class ClassifierExperiment(Experiment):
         self.n_train = len(self.y_train)
         self.batch_size = min(self.batch_size, self.n_train)
         eval_n = min(self.p["eval_samples"], len(self.y_test))
-        self._eval_test = torch.arange(eval_n, device=self.device)
-        self._eval_train = torch.randperm(self.n_train, generator=self.gen, device=self.device)[:eval_n]
+        self.eval_test = torch.arange(eval_n, device=self.device)
+        self.eval_train = torch.randperm(self.n_train, generator=self.gen, device=self.device)[:eval_n]
 
     # -- pictures ------------------------------------------------------------
     def weight_images(self, weight: torch.Tensor, count: int = 36) -> np.ndarray:
@@ -176,7 +219,7 @@ class ClassifierExperiment(Experiment):
             "class_names": list(self.data.class_names),
             "image_shape": self.data.image_shape,
             "dataset": self.dataset_name,
-            "eval_samples": int(len(self._eval_test)),
+            "eval_samples": int(len(self.eval_test)),
         }
 
 
@@ -222,9 +265,8 @@ class MultiPredictorClassifier(ClassifierExperiment):
         return metrics
 
     def live_evaluation(self) -> dict[str, float]:
-        # Called from inside step(), which the runner counts only once it returns.
-        metrics = self._score_test(self.x_test[self._eval_test], self.y_test[self._eval_test], self.steps_done + 1)
-        metrics["train_accuracy"] = self.score(self.x_train[self._eval_train], self.y_train[self._eval_train])
+        metrics = self._score_test(self.x_test[self.eval_test], self.y_test[self.eval_test], self.step_number)
+        metrics["train_accuracy"] = self.score(self.x_train[self.eval_train], self.y_train[self.eval_train])
         return metrics
 
     def evaluate(self) -> dict[str, float]:
@@ -236,7 +278,7 @@ class MultiPredictorClassifier(ClassifierExperiment):
     def evaluation_for_pictures(self) -> tuple[dict[str, Any], int]:
         """The latest evaluation (before the first, a small held-out probe's) and the step it scored."""
         if self.latest_evaluation is None:
-            probe = self._eval_test[: self.PROBE_IMAGES]
+            probe = self.eval_test[: self.PROBE_IMAGES]
             self._score_test(self.x_test[probe], self.y_test[probe], self.steps_done)
         evaluation = dict(self.latest_evaluation)
         return evaluation, evaluation.pop("step")

@@ -15,10 +15,11 @@ from fflab.figures.chunker import (
     surprise_stream_figure,
 )
 from fflab.figures.common import UIREVISION, WAITING_TEXT, is_waiting, waiting_figure
+from fflab.figures.cwc import class_goodness_figure
 from fflab.figures.dead_units import dead_units_figure
 from fflab.figures.dff import centre_distance_figure, centre_margin_figure
 from fflab.figures.efficiency import accuracy_vs_time_figure, memory_by_depth_figure, time_ratio_figure
-from fflab.figures.fastweights import (
+from fflab.figures.fastweights_delay import (
     accuracy_by_delay_figure,
     episode_line_figure,
     episode_vectors_figure,
@@ -34,15 +35,14 @@ from fflab.figures.fastweights_srwm import (
     pointer_figure,
     task_matrices_figure,
 )
-from fflab.figures.ff import (
+from fflab.figures.forward_forward import (
     accuracy_figure,
     goodness_histogram_figure,
     goodness_means_figure,
     layer_loss_figure,
 )
-from fflab.figures.gallery import negatives_gallery_figure
 from fflab.figures.images import confusion_figure, examples_figure, weight_grid_figure
-from fflab.figures.race import (
+from fflab.figures.negatives import (
     RankingRow,
     final_accuracy_figure,
     race_accuracy_figure,
@@ -52,10 +52,10 @@ from fflab.figures.race import (
     strategy_colour,
     strategy_curves,
 )
+from fflab.figures.negatives_gallery import negatives_gallery_figure
 from fflab.figures.records import downsample, latest, throughput
 from fflab.figures.scff import pair_examples_figure
 from fflab.figures.transfer import pretraining_figure, transfer_figure
-from fflab.figures.variants import class_goodness_figure
 
 __all__ = [
     "RankingRow",

@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from fflab.figures.common import axis_name, axis_ref, domains, figure, panel_title, waiting_figure
-from fflab.figures.fastweights import DIVERGING, as_array, symmetric_limit
+from fflab.figures.fastweights_delay import DIVERGING, as_array, symmetric_limit
 
 RULE_COLOURS = {"sum": "#1b9e77", "delta": "#7570b3"}
 BEFORE, AFTER = "#bbbbbb", "#6a3d9a"

@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from fflab.figures.common import CHANCE, axis_name, axis_ref, domains, figure, panel_title, waiting_figure
-from fflab.figures.fastweights import DIVERGING, EPISODE_X, as_array, phase_shading, symmetric_limit
+from fflab.figures.fastweights_delay import DIVERGING, EPISODE_X, as_array, phase_shading, symmetric_limit
 
 TASK_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02"]
 # Without the demonstrations, the best a net can do is the majority label of each input over the four tasks.

@@ -9,8 +9,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from fflab.figures.common import NEGATIVE, POSITIVE, figure, waiting_figure
-from fflab.figures.gallery import GAP, GREYS_AND_GAP, quantise
 from fflab.figures.images import _labels
+from fflab.figures.negatives_gallery import GAP, GREYS_AND_GAP, quantise
 
 MAX_PAIRS = 6
 PAIR_GAP = 3  # blank pixels between two pairs (one between the halves of a pair)

@@ -8,7 +8,7 @@ import pytest
 
 import fflab.app.engine as engine_module
 from fflab.app.engine import Engine, idle_timeout_s
-from fflab.experiment import get_experiment
+from fflab.catalog import get_experiment
 from fflab.runner import RunSpec, Status
 from fflab.scheduler import Scheduler
 

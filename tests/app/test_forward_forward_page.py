@@ -6,7 +6,7 @@ import math
 
 from app_helpers import FAST, button, live_run, metric, page, status_text, wait_for
 
-from fflab.ff.forward_forward import ForwardForward
+from fflab.ff.forward_forward.experiment import ForwardForward
 from fflab.runner import Status
 
 BUTTONS = ["Start", "Pause", "Resume", "Step", "Stop", "Reset"]

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from fflab.app.param_panel import help_text, uses_slider
 from fflab.app.url_state import initial_state, query_for
-from fflab.experiment import get_experiment
+from fflab.catalog import get_experiment
 
 FF = get_experiment("ff")
 

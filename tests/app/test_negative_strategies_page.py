@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from fflab.app.views.negatives import TABS
 from fflab.ff.negatives import NEGATIVE_STRATEGIES
-from fflab.ff.race import NegativeRace
+from fflab.ff.negatives.race import NegativeRace
 from fflab.figures import WAITING_TEXT
 
 PAGE = str(ROOT / "pages" / "negative_strategies.py")

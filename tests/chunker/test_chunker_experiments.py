@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
+from fflab.catalog import get_experiment
 from fflab.cli import main
-from fflab.experiment import get_experiment
 from fflab.params import ParamError
 
 TINY = {
@@ -20,8 +20,7 @@ def train(name, seed=0, **overrides):
     exp = cls(cls.resolve_params("reference", {**TINY[name], **overrides}), seed=seed)
     records = []
     while not exp.done:
-        records.append(exp.step())
-        exp.steps_done += 1
+        records.append(exp.advance())
     return exp, records
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-from fflab.experiment import get_experiment
-from fflab.ff.collab import CollabSweep
-from fflab.ff.race import NegativeRace
+from fflab.catalog import get_experiment
+from fflab.ff.negatives.race import NegativeRace
 from fflab.params import ParamError
+from fflab.studies.collab import CollabSweep
 
 TINY = {"dataset": "digits", "hidden": (16, 16, 16), "steps": 12, "eval_every": 6, "eval_samples": 100,
         "batch_size": 50, "norm": "rms"}
@@ -21,8 +21,7 @@ def sweep(**overrides) -> CollabSweep:
 def steps(exp, n: int) -> list[dict[str, float]]:
     out = []
     for _ in range(n):
-        out.append(exp.step())
-        exp.steps_done += 1
+        out.append(exp.advance())
     return out
 
 

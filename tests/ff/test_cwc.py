@@ -6,10 +6,10 @@ import math
 import pytest
 import torch
 
-import fflab.ff.cwc as cwc_module
+import fflab.ff.cwc.experiment as cwc_module
+from fflab.catalog import get_experiment
 from fflab.cli import main
-from fflab.experiment import get_experiment
-from fflab.ff.cwc_core import cfse_blocks, class_goodness, class_goodness_matrix, cwc_loss, true_and_rival_goodness
+from fflab.ff.cwc.core import cfse_blocks, class_goodness, class_goodness_matrix, cwc_loss, true_and_rival_goodness
 from fflab.figures import class_goodness_figure, is_waiting
 from fflab.params import ParamError
 from tests.training import advance

@@ -6,9 +6,9 @@ import math
 import pytest
 import torch
 
+from fflab.catalog import get_experiment
 from fflab.cli import main
-from fflab.experiment import get_experiment
-from fflab.ff.dff_core import (
+from fflab.ff.dff.core import (
     centre_distances,
     class_distance_matrix,
     n_pair_margin_loss,

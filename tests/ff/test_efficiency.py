@@ -8,11 +8,11 @@ import json
 import pytest
 import torch
 
+from fflab.catalog import get_experiment
 from fflab.cli import EXIT_BAD_INPUT, main
-from fflab.experiment import get_experiment
-from fflab.ff.efficiency import Efficiency
-from fflab.ff.efficiency_measure import LayerPipeline, SavedActivationMeter
 from fflab.params import ParamError
+from fflab.studies.efficiency.experiment import Efficiency
+from fflab.studies.efficiency.measure import LayerPipeline, SavedActivationMeter
 from tests.training import advance
 
 pytestmark = pytest.mark.usefixtures("one_thread")

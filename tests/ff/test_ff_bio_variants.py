@@ -5,9 +5,15 @@ import math
 import pytest
 import torch
 
-from fflab.experiment import get_experiment
+from fflab.catalog import get_experiment
 from fflab.ff.core import FFLayer, dead_unit_fractions, ff_loss, goodness
-from fflab.ff.variants_bio import PCLLayer, _consolidation, judgement_margins, modulation_factors, weighted_ff_loss
+from fflab.ff.forward_forward.bio import (
+    PCLLayer,
+    _consolidation,
+    judgement_margins,
+    modulation_factors,
+    weighted_ff_loss,
+)
 from fflab.params import ParamError
 
 SMALL = {"hidden": (48, 48), "eval_every": 10}
@@ -22,8 +28,7 @@ def train(steps: int, seed: int = 0, **overrides):
     exp = make(steps, seed, **overrides)
     records = []
     while not exp.done:
-        records.append(exp.step())
-        exp.steps_done += 1
+        records.append(exp.advance())
     return exp, records
 
 

@@ -5,7 +5,7 @@ import copy
 import pytest
 import torch
 
-from fflab.experiment import get_experiment
+from fflab.catalog import get_experiment
 from fflab.ff.core import collaborative_goodness, ff_loss, goodness
 
 

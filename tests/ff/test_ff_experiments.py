@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from fflab.experiment import get_experiment
+from fflab.catalog import get_experiment
 from fflab.ff.negatives import NEGATIVE_STRATEGIES
 
 
@@ -11,8 +11,7 @@ def train(name, steps, seed=0, preset="digits-quick", **overrides):
     exp = cls(params, seed=seed, device="cpu")
     records = []
     while not exp.done:
-        records.append(exp.step())
-        exp.steps_done += 1
+        records.append(exp.advance())
     return exp, records
 
 

@@ -5,8 +5,8 @@ import json
 import pytest
 import torch
 
+from fflab.catalog import get_experiment
 from fflab.cli import main
-from fflab.experiment import get_experiment
 from fflab.ff.negatives import NEGATIVE_STRATEGIES
 from tests.training import advance
 
@@ -139,8 +139,7 @@ def test_ff_trains_with_every_strategy(name):
     cls = get_experiment("ff")
     exp = cls(cls.resolve_params("digits-quick", {"negatives": name, "hidden": (16,), "steps": 3}), seed=0)
     for _ in range(3):
-        record = exp.step()
-        exp.steps_done += 1
+        record = exp.advance()
     assert record["loss.layer1"] == record["loss.layer1"]  # not NaN
     assert exp.snapshot()["negative_images"].shape[1:] == (8, 8)
 

@@ -3,9 +3,9 @@
 import pytest
 import torch
 
-from fflab.ff.ff_params import FF_PARAMS
+from fflab.ff.forward_forward.params import FF_PARAMS
 from fflab.ff.negatives import NEGATIVE_STRATEGIES, NegativeContext, blurred_masks
-from fflab.ff.race import RACE_PARAMS
+from fflab.ff.negatives.race import RACE_PARAMS
 
 SHAPE = (12, 12)
 POOL_SIZE = 100

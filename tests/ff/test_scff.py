@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 import torch
 
-from fflab.experiment import get_experiment
+from fflab.catalog import get_experiment
 from fflab.ff.core import ff_loss
-from fflab.ff.scff import SelfContrastiveFF
-from fflab.ff.scff_core import make_pairs, partner_indices, random_shift, scff_loss
-from fflab.ff.transfer import Transfer
+from fflab.ff.scff.core import make_pairs, partner_indices, random_shift, scff_loss
+from fflab.ff.scff.experiment import SelfContrastiveFF
 from fflab.params import ParamError
+from fflab.studies.transfer import Transfer
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -24,8 +24,7 @@ def scff(seed: int = 0, **overrides) -> SelfContrastiveFF:
 def run_to_end(exp) -> list[dict[str, float]]:
     records = []
     while not exp.done:
-        records.append(exp.step())
-        exp.steps_done += 1
+        records.append(exp.advance())
     return records
 
 
@@ -108,9 +107,7 @@ def test_no_gradient_crosses_a_layer():
 def test_the_first_layer_learns_the_same_with_or_without_a_second():
     one, two = scff(hidden=(32,)), scff(hidden=(32, 32))
     for _ in range(5):
-        one.step(), two.step()
-        one.steps_done += 1
-        two.steps_done += 1
+        one.advance(), two.advance()
     assert torch.equal(one.layers[0].linear.weight, two.layers[0].linear.weight)
     assert not torch.equal(two.layers[0].linear.weight, scff(hidden=(32, 32)).layers[0].linear.weight)
 
@@ -144,13 +141,11 @@ def test_greedy_trains_one_layer_at_a_time_then_only_the_probe():
     assert exp.total_steps == 2 * phase + exp.probe_steps and exp.probe_steps == phase
     second = exp.layers[1].linear.weight.clone()
     for _ in range(phase):
-        assert set(k for k in exp.step() if k.startswith("loss.")) == {"loss.layer1"}
-        exp.steps_done += 1
+        assert set(k for k in exp.advance() if k.startswith("loss.")) == {"loss.layer1"}
     assert torch.equal(exp.layers[1].linear.weight, second), "layer 2 waits for layer 1's phase to end"
     first = exp.layers[0].linear.weight.clone()
     for _ in range(phase):
-        assert set(k for k in exp.step() if k.startswith("loss.")) == {"loss.layer2"}
-        exp.steps_done += 1
+        assert set(k for k in exp.advance() if k.startswith("loss.")) == {"loss.layer2"}
     assert torch.equal(exp.layers[0].linear.weight, first)
     frozen = [p.clone() for p in exp.layers.parameters()]
     head = exp.head.weight.clone()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import torch
 
+from fflab.catalog import get_experiment
 from fflab.data import datasets
-from fflab.experiment import get_experiment
-from fflab.ff.transfer import Transfer, fit_probe, model_features
 from fflab.params import ParamError
+from fflab.studies.transfer import Transfer, fit_probe, model_features
 
 TINY = {"task": "digits-low-to-high", "hidden": (32, 32), "epochs": 5.0, "probe_steps": 60, "probe_samples": 200}
 
@@ -21,8 +21,7 @@ def tiny(**overrides) -> Transfer:
 def run_to_end(exp: Transfer) -> list[dict[str, float]]:
     records = []
     while not exp.done:
-        records.append(exp.step())
-        exp.steps_done += 1
+        records.append(exp.advance())
         assert exp.steps_done <= exp.total_steps + 1, "the step count must be known in advance"
     return records
 
@@ -61,8 +60,7 @@ def test_target_labels_are_renumbered_and_disjoint_from_the_source_classes():
 def test_the_probe_leaves_the_pretrained_weights_alone():
     exp = tiny(models=("bp",))
     while exp._model is None or exp._model.steps_done < exp._steps_of["bp"]:
-        exp.step()
-        exp.steps_done += 1
+        exp.advance()
     before = {k: v.clone() for k, v in exp._model.state_dict().items()}
     model = exp._model
     exp.step()  # the probe

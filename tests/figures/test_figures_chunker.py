@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fflab.chunker import Chunker22, ChunkerDeep
+from fflab.chunker.chunker22 import Chunker22
+from fflab.chunker.deep import ChunkerDeep
 from fflab.figures import (
     UIREVISION,
     compressed_length_figure,
@@ -24,8 +25,7 @@ from tests.training import torch_threads
 def snapshot_of(cls, **overrides):
     exp = cls(cls.resolve_params(None, overrides), seed=0)
     for _ in range(3):
-        exp.step()
-        exp.steps_done += 1
+        exp.advance()
     return exp.snapshot()
 
 

@@ -16,7 +16,7 @@ from fflab.figures import (
     layer_loss_figure,
 )
 from fflab.figures.common import BACKPROP, FF, NEGATIVE, POSITIVE
-from fflab.figures.ff import MAX_HISTOGRAM_SAMPLES
+from fflab.figures.forward_forward import MAX_HISTOGRAM_SAMPLES
 
 
 def names(fig: go.Figure) -> list[str]:

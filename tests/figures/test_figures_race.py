@@ -20,7 +20,7 @@ from fflab.figures import (
     strategy_colour,
     strategy_curves,
 )
-from fflab.figures.gallery import GAP
+from fflab.figures.negatives_gallery import GAP
 
 THREE = ["wrong_label", "masked", "hybrid_mix"]
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from fflab.figures import UIREVISION, is_waiting, pair_examples_figure
-from fflab.figures.gallery import GAP
+from fflab.figures.negatives_gallery import GAP
 from fflab.figures.scff import PAIR_GAP
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from fflab.figures import UIREVISION, class_goodness_figure, is_waiting
-from fflab.figures.variants import row_normalised
+from fflab.figures.cwc import row_normalised
 
 
 def cwc_snapshot(layers: int = 3, classes: int = 10) -> dict:

@@ -6,8 +6,8 @@ import streamlit as st
 
 from fflab import figures as figs
 from fflab.app.url_state import LabState
-from fflab.app.views.classifier import variant_header
 from fflab.app.views.common import chart, is_open
+from fflab.app.views.forward_forward import variant_header
 from fflab.runner import Run
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 from fflab import figures as figs
 from fflab.app.url_state import LabState
 from fflab.app.views.common import chart, final_or_latest, is_open, pct
-from fflab.app.views.fastweights import ANIMATION_HELP, main_run, number, open_tabs
+from fflab.app.views.fastweights_delay import ANIMATION_HELP, main_run, number, open_tabs
 from fflab.runner import Run
 
 TASKS = ("AND", "OR", "XOR", "NAND")

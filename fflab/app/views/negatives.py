@@ -11,7 +11,7 @@ import streamlit as st
 from fflab import figures as figs
 from fflab.app.url_state import LabState
 from fflab.app.views.common import chart, is_open, pct
-from fflab.ff.race import PUBLISHED_ACCURACY
+from fflab.ff.negatives.race import PUBLISHED_ACCURACY
 from fflab.runner import Run
 
 TABS = ["Accuracy per strategy", "Goodness separation", "Negatives gallery", "Loss per strategy",

@@ -7,8 +7,8 @@ import streamlit as st
 from fflab import figures as figs
 from fflab.app.url_state import LabState
 from fflab.app.views.common import chart, pct
-from fflab.ff.transfer import PUBLISHED_TRANSFER
 from fflab.runner import Run
+from fflab.studies.transfer import PUBLISHED_TRANSFER
 
 
 def transfer_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> None:

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from fflab.experiment import Preset, register
+from fflab.experiment import Preset
 from fflab.ff.classifier import SHARED_PARAMS, ClassifierExperiment
 from fflab.params import ParamSpec
 
@@ -21,7 +21,6 @@ BP_PRESETS = {
 }
 
 
-@register
 class Backprop(ClassifierExperiment):
     name = "bp"
     title = "Backprop baseline"
@@ -62,6 +61,16 @@ class Backprop(ClassifierExperiment):
     @torch.no_grad()
     def predict(self, images: torch.Tensor) -> torch.Tensor:
         return self.net(images).argmax(dim=1)
+
+    @torch.no_grad()
+    def features(self, images: torch.Tensor) -> torch.Tensor:
+        """Every hidden layer's ReLU activities, concatenated."""
+        features, h = [], images
+        for module in list(self.net)[:-1]:
+            h = module(h)
+            if isinstance(module, nn.ReLU):
+                features.append(h)
+        return torch.cat(features, dim=1)
 
     @torch.no_grad()
     def snapshot(self) -> dict[str, Any]:

@@ -35,10 +35,9 @@ from typing import Any
 import torch
 from torch import nn
 
-from fflab.experiment import register
 from fflab.ff.classifier import SHARED_PARAMS, MultiPredictorClassifier
 from fflab.ff.core import collaborative_goodness
-from fflab.ff.dff_core import (
+from fflab.ff.dff.core import (
     DISTANCES,
     RIVALS,
     DistanceLayer,
@@ -48,7 +47,7 @@ from fflab.ff.dff_core import (
     rival_mask,
     true_and_nearest_rival,
 )
-from fflab.ff.dff_presets import DFF_PRESETS
+from fflab.ff.dff.presets import DFF_PRESETS
 from fflab.params import Param, ParamSpec
 
 PREDICTORS = ("all_layers", "last_layer")
@@ -77,7 +76,6 @@ DFF_PARAMS = ParamSpec(
 )
 
 
-@register
 class DistanceForward(MultiPredictorClassifier):
     name = "dff"
     title = "Distance-Forward (DF)"

@@ -10,27 +10,23 @@ Features, per model:
   concatenated over layers, as Hinton's softmax predictor reads them.
 - `random`: the same, from an untrained `ff` net (the control the study compares against).
 - `bp`: each hidden layer's ReLU activities, concatenated.
-- any other experiment that defines `features(images)` (e.g. `cwc`) uses that.
+- `cwc`, `scff`: their own `features(images)`; every model's comes from the contract's `features()`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
 import torch.nn.functional as F
 
 from fflab.data import DatasetError, load_dataset
-from fflab.experiment import Experiment, Preset, register, report_status
-from fflab.ff.backprop import BP_PRESETS, Backprop
+from fflab.experiment import Experiment, Preset, report_status
+from fflab.families import member
 from fflab.ff.classifier import ClassifierExperiment
-from fflab.ff.cwc import ChannelwiseCompetitive
-from fflab.ff.cwc_presets import CWC_PRESETS
-from fflab.ff.forward_forward import ForwardForward
-from fflab.ff.presets import FF_PRESETS
 from fflab.params import Param, ParamError, ParamSpec
 
 
@@ -55,54 +51,34 @@ TASKS = {
 PUBLISHED_TRANSFER = {"ff": 0.54, "random": 0.72, "bp": 0.75, "cwc": 0.89}
 
 
-def _ff_values(params: Mapping[str, Any]) -> dict[str, Any]:
-    return {**FF_PRESETS["quick"].values, "hidden": params["hidden"], "epochs": params["epochs"]}
+@dataclass(frozen=True)
+class Model:
+    """A model `transfer` can pretrain: an experiment by name, its quick preset, and what transfer sets."""
+
+    experiment: str
+    copied: tuple[str, ...]  # transfer's parameters passed on (e.g. the hidden widths and epochs)
+    trained: bool = True  # False: probe the untrained net (the random control)
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+
+    def values(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        preset = member(self.experiment).presets["quick"].values
+        return {**preset, **{name: params[name] for name in self.copied}, **self.fixed}
 
 
-def _bp_values(params: Mapping[str, Any]) -> dict[str, Any]:
-    return {**BP_PRESETS["quick"].values, "hidden": params["hidden"], "epochs": params["epochs"]}
-
-
-def _cwc_values(params: Mapping[str, Any]) -> dict[str, Any]:
-    return {**CWC_PRESETS["quick"].values, "epochs": params["epochs"]}
-
-
-# model name -> (experiment class, its params from the transfer params, trained?)
-MODELS: dict[str, tuple[type[ClassifierExperiment], Callable[[Mapping[str, Any]], dict[str, Any]], bool]] = {
-    "ff": (ForwardForward, _ff_values, True),
-    "bp": (Backprop, _bp_values, True),
-    "random": (ForwardForward, _ff_values, False),
-    "cwc": (ChannelwiseCompetitive, _cwc_values, True),
+MODELS: dict[str, Model] = {
+    "ff": Model("ff", ("hidden", "epochs")),
+    "bp": Model("bp", ("hidden", "epochs")),
+    "random": Model("ff", ("hidden", "epochs"), trained=False),
+    "cwc": Model("cwc", ("epochs",)),
+    # No probe-only epochs: the transfer probe is fitted on the target task; the source probe, trained
+    # alongside, gives `source_accuracy`.
+    "scff": Model("scff", ("hidden", "epochs"), fixed={"probe_epochs": 0.0}),
 }
 
 
-def add_transfer_model(name: str, cls: type[ClassifierExperiment],
-                       values: Callable[[Mapping[str, Any]], dict[str, Any]]) -> None:
-    """Let another experiment (with a `features(images)` method) take part in `transfer`."""
-    MODELS[name] = (cls, values, True)
-
-
 @torch.no_grad()
-def model_features(model: ClassifierExperiment, images: torch.Tensor, batch: int = 2000) -> torch.Tensor:
-    if hasattr(model, "features"):
-        extract = model.features
-    elif isinstance(model, ForwardForward):
-        extract = model._head_features
-    elif isinstance(model, Backprop):
-        def extract(x: torch.Tensor) -> torch.Tensor:
-            return _bp_hidden(model, x)
-    else:
-        raise TypeError(f"{type(model).__name__} has no features() for a linear probe")
-    return torch.cat([extract(images[i : i + batch]) for i in range(0, len(images), batch)])
-
-
-def _bp_hidden(model: Backprop, images: torch.Tensor) -> torch.Tensor:
-    features, h = [], images
-    for module in list(model.net)[:-1]:
-        h = module(h)
-        if isinstance(module, torch.nn.ReLU):
-            features.append(h)
-    return torch.cat(features, dim=1)
+def model_features(model: Experiment, images: torch.Tensor, batch: int = 2000) -> torch.Tensor:
+    return torch.cat([model.features(images[i : i + batch]) for i in range(0, len(images), batch)])
 
 
 def fit_probe(train_x: torch.Tensor, train_y: torch.Tensor, classes: int, steps: int, lr: float,
@@ -157,7 +133,6 @@ TRANSFER_PRESETS = {
 }
 
 
-@register
 class Transfer(Experiment):
     name = "transfer"
     title = "Transfer to a new task"
@@ -191,10 +166,10 @@ class Transfer(Experiment):
         return int(torch.isin(data.y_train, torch.tensor(classes)).sum()) if classes else len(data.y_train)
 
     def _estimated_steps(self, name: str) -> int:
-        cls, values, trained = MODELS[name]
-        if not trained:
+        model = MODELS[name]
+        if not model.trained:
             return 0
-        v = cls.params.resolve(values(self.p))
+        v = member(model.experiment).params.resolve(model.values(self.p))
         batch = min(v["batch_size"] or self._source_size, self._source_size)
         return max(1, math.ceil(v["epochs"] * self._source_size / batch)) if v["epochs"] > 0 else v["steps"]
 
@@ -208,8 +183,9 @@ class Transfer(Experiment):
         return not self._queue and self._model is None
 
     def _build(self, name: str) -> ClassifierExperiment:
-        cls, values, _ = MODELS[name]
-        model_params = cls.params.resolve({**values(self.p), "dataset": self.task.source, "eval_every": 100_000})
+        cls = member(MODELS[name].experiment)
+        model_params = cls.params.resolve({**MODELS[name].values(self.p), "dataset": self.task.source,
+                                           "eval_every": 100_000})
         model = cls(model_params, seed=self.seed, device=self.device)
         if self.task.source_classes is not None:
             model.restrict_classes(self.task.source_classes)
@@ -220,11 +196,10 @@ class Transfer(Experiment):
             self._model_name = self._queue.pop(0)
             report_status(f"pretraining {self._model_name}")
             self._model = self._build(self._model_name)
-            self._steps_of[self._model_name] = self._model.total_steps if MODELS[self._model_name][2] else 0
+            self._steps_of[self._model_name] = self._model.total_steps if MODELS[self._model_name].trained else 0
         model, name = self._model, self._model_name
         if model.steps_done < self._steps_of[name]:
-            metrics = model.step()
-            model.steps_done += 1
+            metrics = model.advance()
             losses = [v for k, v in metrics.items() if k == "loss" or k.startswith("loss.")]
             logged = {f"pretrain_loss.{name}": float(sum(losses))} if losses else {}
             if "test_accuracy" in metrics:

@@ -1,7 +1,7 @@
 """The hyperparameters of `scff`, one declaration each."""
 
 from fflab.ff.classifier import SHARED_PARAMS
-from fflab.ff.scff_core import ACTIVATIONS, NORMS
+from fflab.ff.scff.core import ACTIVATIONS, NORMS
 from fflab.params import Param, ParamSpec
 
 SCFF_PARAMS = ParamSpec(

@@ -7,10 +7,10 @@ from typing import Any
 
 from fflab.data import DATASETS
 from fflab.experiment import Preset
-from fflab.ff.backprop import BP_PRESETS, Backprop
-from fflab.ff.ff_params import FF_PARAMS
-from fflab.ff.presets import FF_PRESETS
+from fflab.families import member
 from fflab.params import Param, ParamSpec
+
+FF, BP = member("ff"), member("bp")
 
 CLAIM = "FF costs 30-240x backprop's training time"
 STUDY = "koriyoshi2041/ff-negative-samples (README)"
@@ -73,12 +73,12 @@ _SHAPE_AND_BUDGET = ("dataset", "batch_size", "epochs", "eval_samples")
 def net_values(algorithm: str, params: Mapping[str, Any], depth: int) -> dict[str, Any]:
     """The `ff` or `bp` parameters of a net of `depth` hidden layers: its own preset for this dataset
     (digits-quick on the digits, quick otherwise), with the shape and budget of `efficiency`."""
-    presets = FF_PRESETS if algorithm == "ff" else BP_PRESETS
+    presets = FF.presets if algorithm == "ff" else BP.presets
     base = presets["digits-quick" if params["dataset"] == "digits" else "quick"].values
     values = {k: v for k, v in base.items() if k not in ("steps", "eval_every", "hidden")}
     values.update({k: params[k] for k in _SHAPE_AND_BUDGET})
     values["eval_every"] = 100_000  # `efficiency` evaluates both nets itself
-    values = (FF_PARAMS if algorithm == "ff" else Backprop.params).resolve(values)
+    values = (FF.params if algorithm == "ff" else BP.params).resolve(values)
     # set after validation: the page caps `hidden` at 6 layers, the memory sweep goes deeper
     values["hidden"] = (params["width"],) * depth
     return values

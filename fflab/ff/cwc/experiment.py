@@ -34,10 +34,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from fflab.experiment import register
 from fflab.ff.classifier import SHARED_PARAMS, MultiPredictorClassifier
-from fflab.ff.cwc_core import cfse_blocks, class_goodness, class_goodness_matrix, cwc_loss, true_and_rival_goodness
-from fflab.ff.cwc_presets import CWC_PRESETS
+from fflab.ff.cwc.core import cfse_blocks, class_goodness, class_goodness_matrix, cwc_loss, true_and_rival_goodness
+from fflab.ff.cwc.presets import CWC_PRESETS
 from fflab.params import Param, ParamError, ParamSpec
 
 PREDICTORS = ("goodness", "goodness_last", "softmax")
@@ -64,7 +63,6 @@ CWC_PARAMS = ParamSpec(
 )
 
 
-@register
 class ChannelwiseCompetitive(MultiPredictorClassifier):
     name = "cwc"
     title = "Channel-wise Competitive FF (CwC-FF)"

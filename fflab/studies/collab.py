@@ -3,7 +3,7 @@
 Layer collaboration (Lorberbom, Gat, Adi, Schwing, Hazan 2024) adds γ times the other layers'
 detached goodness to each layer's logit, so a layer learns with the whole net's verdict in view
 (`collab_gamma` of `ff`). The sweep runs one `ff` contestant per γ with the race's guarantees
-(`fflab.ff.race`): identical initial weights, identical positive batches in the same order,
+(`fflab.ff.negatives.race`): identical initial weights, identical positive batches in the same order,
 identical negatives strategy, the same budget; with `seeds` > 1, mean and spread over seeds.
 """
 
@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fflab.experiment import Preset, register
-from fflab.ff.ff_params import FF_PARAMS
-from fflab.ff.presets import FF_PRESETS
-from fflab.ff.race import RACE_PARAMS, Contestant, NegativeRace
+from fflab.experiment import Preset
+from fflab.families import member
+from fflab.ff.classifier import ClassifierExperiment
+from fflab.ff.negatives.race import RACE_PARAMS, NegativeRace
 from fflab.params import Param, ParamSpec
+
+FF = member("ff")
 
 GAMMAS = ("0", "0.1", "0.3", "0.5", "0.7", "1", "2")
 
@@ -25,7 +27,7 @@ COLLAB_PARAMS = ParamSpec(
               "FF).", choices=GAMMAS, max_items=len(GAMMAS)),
         RACE_PARAMS["seeds"],
     ]
-    + [p for p in FF_PARAMS if p.name != "collab_gamma"]
+    + [p for p in FF.params if p.name != "collab_gamma"]
 )
 
 
@@ -36,14 +38,14 @@ def _without(values: dict[str, Any], *names: str) -> dict[str, Any]:
 COLLAB_PRESETS = {
     "digits-sweep": Preset(
         "digits-sweep",
-        {**_without(dict(FF_PRESETS["digits-quick"].values), "negatives"), "hidden": (200, 200, 200),
+        {**_without(dict(FF.presets["digits-quick"].values), "negatives"), "hidden": (200, 200, 200),
          "steps": 300, "eval_every": 50},
         "γ = 0, 0.3, 0.7 and 1 on the offline 8x8 digits: ff's digits-quick settings with three 200-unit layers "
         "(collaboration needs more than one other layer to listen to) and 300 steps.",
     ),
     "quick-sweep": Preset(
         "quick-sweep",
-        {**_without(dict(FF_PRESETS["quick"].values), "negatives", "epochs"), "loss": "threshold",
+        {**_without(dict(FF.presets["quick"].values), "negatives", "epochs"), "loss": "threshold",
          "hidden": (500, 500, 500), "epochs": 2.0, "eval_every": 300, "eval_samples": 1000},
         "MNIST, 784-500-500-500, the threshold loss, 2 epochs: four γ in lockstep on 2 CPU cores.",
         source="Lorberbom et al. (2024), Layer Collaboration in the Forward-Forward Algorithm (AAAI)",
@@ -54,15 +56,6 @@ COLLAB_PRESETS = {
 }
 
 
-class GammaContestant(Contestant):
-    """A race contestant whose only difference is its γ."""
-
-    def __init__(self, race: NegativeRace, name: str, seed: int):
-        super().__init__(race, race.p["negatives"], seed)
-        self.strategy_name = name
-        self.p["collab_gamma"] = gamma_of(name)
-
-
 def contestant_name(gamma: str) -> str:
     return f"γ={gamma}"
 
@@ -71,7 +64,6 @@ def gamma_of(name: str) -> float:
     return float(name.split("=", 1)[1])
 
 
-@register
 class CollabSweep(NegativeRace):
     name = "collab"
     title = "Layer collaboration: a γ sweep"
@@ -84,8 +76,8 @@ class CollabSweep(NegativeRace):
         ordered = sorted(dict.fromkeys(self.p["gammas"]), key=float)
         return tuple(contestant_name(g) for g in ordered)
 
-    def make_contestant(self, name: str, seed: int) -> Contestant:
-        return GammaContestant(self, name, seed)
+    def make_contestant(self, name: str, seed: int) -> ClassifierExperiment:
+        return self.member(seed, negatives=self.p["negatives"], collab_gamma=gamma_of(name))
 
     def contestant_help(self, name: str) -> str:
         gamma = gamma_of(name)

@@ -42,13 +42,12 @@ from typing import Any
 import torch
 
 from fflab.data import load_dataset
-from fflab.experiment import Experiment, register, report_status
-from fflab.ff.backprop import Backprop
+from fflab.experiment import Experiment, report_status
+from fflab.families import member
 from fflab.ff.classifier import ClassifierExperiment
-from fflab.ff.efficiency_measure import LayerPipeline, layer_local_step, layer_optimizers, measure_step
-from fflab.ff.efficiency_presets import EFFICIENCY_PARAMS, EFFICIENCY_PRESETS, net_values
-from fflab.ff.forward_forward import ForwardForward
 from fflab.params import ParamError
+from fflab.studies.efficiency.measure import LayerPipeline, layer_local_step, layer_optimizers, measure_step
+from fflab.studies.efficiency.presets import EFFICIENCY_PARAMS, EFFICIENCY_PRESETS, net_values
 
 ALGORITHMS = ("ff", "bp")
 MEMORY_SERIES = ("ff", "ff_summed", "bp")
@@ -56,17 +55,6 @@ PARALLEL_BLOCK = 10  # pipeline ticks per step()
 MAX_WEIGHTS = 60_000_000  # the largest net any phase may build
 
 
-class _RacingFF(ForwardForward):
-    def due_for_evaluation(self) -> bool:
-        return False  # `efficiency` evaluates outside the timed steps
-
-
-class _RacingBP(Backprop):
-    def due_for_evaluation(self) -> bool:
-        return False
-
-
-@register
 class Efficiency(Experiment):
     name = "efficiency"
     title = "Efficiency: FF against backprop"
@@ -100,7 +88,7 @@ class Efficiency(Experiment):
         self.reached: dict[str, tuple[float, float] | None] = dict.fromkeys(ALGORITHMS)
         self.parallel: dict[str, float] = {"sequential_s": 0.0, "concurrent_s": 0.0, "ticks": 0.0, "threads": 0.0}
         self._pipelines: dict[str, LayerPipeline] | None = None
-        self._pipeline_source: ForwardForward | None = None
+        self._pipeline_source: ClassifierExperiment | None = None
         self._final_accuracy: dict[str, float] | None = None
 
     def _check_size(self) -> None:
@@ -114,8 +102,9 @@ class Efficiency(Experiment):
                                  "or the depths")
 
     def _build(self, algorithm: str, depth: int) -> ClassifierExperiment:
-        cls = _RacingFF if algorithm == "ff" else _RacingBP
-        return cls(net_values(algorithm, self.p, depth), seed=self.seed, device=self.device)
+        net = member(algorithm)(net_values(algorithm, self.p, depth), seed=self.seed, device=self.device)
+        net.live_evaluations = False  # `efficiency` evaluates outside the timed steps
+        return net
 
     # -- budget ------------------------------------------------------------------
     @property
@@ -210,9 +199,8 @@ class Efficiency(Experiment):
         for name in ALGORITHMS if k % 2 == 0 else reversed(ALGORITHMS):
             net = self.racers[name]
             began = self._clock()
-            out = net.step()
+            out = net.advance()
             self.train_seconds[name] += self._clock() - began
-            net.steps_done += 1
             metrics[f"loss.{name}"] = sum(v for key, v in out.items() if key == "loss" or key.startswith("loss."))
             metrics[f"train_seconds.{name}"] = self.train_seconds[name]
         if (k + 1) % self.p["eval_every"] == 0 or k + 1 == self.race_steps:
@@ -222,7 +210,7 @@ class Efficiency(Experiment):
     def _score_racers(self) -> dict[str, float]:
         metrics = {}
         for name, net in self.racers.items():
-            accuracy = net.score(net.x_test[net._eval_test], net.y_test[net._eval_test])
+            accuracy = net.score(net.x_test[net.eval_test], net.y_test[net.eval_test])
             seconds, samples = self.train_seconds[name], float(net.samples_seen)
             curve = self.curves[name]
             curve["seconds"].append(seconds)

@@ -9,8 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from fflab.experiment import register
-from fflab.ff.classifier import ClassifierExperiment
+from fflab.ff.classifier import ClassifierData, ClassifierExperiment
 from fflab.ff.core import (
     FFLayer,
     PeerNorm,
@@ -23,13 +22,12 @@ from fflab.ff.core import (
     overlay_labels,
     overlay_neutral,
 )
-from fflab.ff.ff_params import FF_PARAMS
+from fflab.ff.forward_forward.bio import BioVariants, LayerTerms, weighted_ff_loss
+from fflab.ff.forward_forward.params import FF_PARAMS
+from fflab.ff.forward_forward.presets import FF_PRESETS
 from fflab.ff.negatives import NEGATIVE_STRATEGIES, NegativeContext
-from fflab.ff.presets import FF_PRESETS
-from fflab.ff.variants_bio import BioVariants, LayerTerms, weighted_ff_loss
 
 
-@register
 class ForwardForward(ClassifierExperiment):
     name = "ff"
     title = "Forward-Forward"
@@ -38,12 +36,13 @@ class ForwardForward(ClassifierExperiment):
     presets = FF_PRESETS
     default_preset = "digits-quick"
 
-    def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
-        super().__init__(params, seed, device)
+    def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu",
+                 shared: ClassifierData | None = None):
+        super().__init__(params, seed, device, shared)
         self.build_model()
 
     def build_model(self) -> None:
-        """Layers, optimisers, head and negatives, once the data is in place (`negatives` reuses this)."""
+        """Layers, optimisers, head and negatives, once the data is in place."""
         widths = [self.data.input_dim, *self.p["hidden"]]
         self.bio = BioVariants(self.p, widths, self.num_classes, self.seed, self.device)
         self.layers = nn.ModuleList(
@@ -133,7 +132,7 @@ class ForwardForward(ClassifierExperiment):
         metrics["samples"] = float(self.samples_seen)
         if self.due_for_evaluation():
             metrics.update(self.live_evaluation())
-            metrics.update(dead_unit_fractions(self.layers, self.x_test[self._eval_test], self.num_classes,
+            metrics.update(dead_unit_fractions(self.layers, self.x_test[self.eval_test], self.num_classes,
                                                self.p["label_strength"]))
         return metrics
 
@@ -213,7 +212,7 @@ class ForwardForward(ClassifierExperiment):
         return widths[1:] if self.p["skip_first"] and len(widths) > 1 else widths
 
     @torch.no_grad()
-    def _head_features(self, images: torch.Tensor) -> torch.Tensor:
+    def features(self, images: torch.Tensor) -> torch.Tensor:
         h = overlay_neutral(images, self.num_classes, self.p["label_strength"])
         features = []
         for layer in self.layers:
@@ -229,7 +228,7 @@ class ForwardForward(ClassifierExperiment):
 
     def _train_head(self) -> float:
         x, y = self._batch if self._batch is not None else (self.x_train, self.y_train)
-        loss = F.cross_entropy(self.head(self._head_features(x)), y)
+        loss = F.cross_entropy(self.head(self.features(x)), y)
         self.head_optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.head_optimizer.step()
@@ -248,7 +247,7 @@ class ForwardForward(ClassifierExperiment):
     def label_scores(self, images: torch.Tensor) -> torch.Tensor:
         """(N, classes): the softmax head's logits, or each label's goodness summed over the prediction layers."""
         if self.p["predict"] == "softmax":
-            return self.head(self._head_features(images))
+            return self.head(self.features(images))
         layers = self.trained_layers()
         per_layer = layer_goodness_by_label(layers, images, self.num_classes, self.p["label_strength"],
                                             self.p["goodness"])

@@ -18,13 +18,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from fflab.experiment import Experiment, Preset, register
+from fflab.experiment import Preset
+from fflab.families import member
 from fflab.ff.classifier import ClassifierExperiment
-from fflab.ff.ff_params import FF_PARAMS
-from fflab.ff.forward_forward import ForwardForward
 from fflab.ff.negatives import NEGATIVE_STRATEGIES
-from fflab.ff.presets import FF_PRESETS
 from fflab.params import Param, ParamSpec
+
+FF = member("ff")
 
 # MNIST test accuracy the koriyoshi2041/ff-negative-samples study reports (1000 full-batch steps per layer).
 PUBLISHED_ACCURACY = {"wrong_label": 0.9450, "class_confusion": 0.9215, "same_class_diff_img": 0.9206,
@@ -39,19 +39,19 @@ RACE_PARAMS = ParamSpec(
         Param("seeds", "int", 1, "Repeat the race over this many seeds (seed, seed + 1, ...), one after another; "
               "the final accuracy is the mean, with its standard deviation.", low=1, high=20, unit="seeds"),
     ]
-    + [p for p in FF_PARAMS if p.name != "negatives"]
+    + [p for p in FF.params if p.name != "negatives"]
 )
 
 RACE_PRESETS = {
     "digits-race": Preset(
         "digits-race",
-        {**{k: v for k, v in FF_PRESETS["digits-quick"].values.items() if k != "negatives"},
+        {**{k: v for k, v in FF.presets["digits-quick"].values.items() if k != "negatives"},
          "hidden": (200, 200), "steps": 300, "eval_every": 50},
         "Every strategy on the offline 8x8 digits, ff's digits-quick settings with 200-200 layers and 300 steps.",
     ),
     "quick-race": Preset(
         "quick-race",
-        {**{k: v for k, v in FF_PRESETS["quick"].values.items() if k not in ("negatives", "epochs")},
+        {**{k: v for k, v in FF.presets["quick"].values.items() if k not in ("negatives", "epochs")},
          "loss": "threshold", "epochs": 3.0, "eval_every": 300, "eval_samples": 1000},
         "Every strategy on MNIST: 784-500-500, RMS-normalised inputs, Adam with linear decay, batches of 100, "
         "Hinton's threshold loss (θ = 2 on mean goodness, as in the published race), 3 epochs (1800 steps), so "
@@ -62,7 +62,7 @@ RACE_PRESETS = {
     ),
     "quick-race-symba": Preset(
         "quick-race-symba",
-        {**{k: v for k, v in FF_PRESETS["quick"].values.items() if k not in ("negatives", "epochs")},
+        {**{k: v for k, v in FF.presets["quick"].values.items() if k not in ("negatives", "epochs")},
          "epochs": 3.0, "eval_every": 300, "eval_samples": 1000},
         "quick-race with ff's quick loss instead, SymBa (softplus of α times the goodness gap between a positive "
         "and its negative): negatives that differ from positives in the image itself (noise, masks) are then told "
@@ -73,7 +73,7 @@ RACE_PRESETS = {
     ),
     "published-table": Preset(
         "published-table",
-        {**{k: v for k, v in FF_PRESETS["mpezeshki"].values.items() if k != "negatives"},
+        {**{k: v for k, v in FF.presets["mpezeshki"].values.items() if k != "negatives"},
          "strategies": PUBLISHED_SIX},
         "The six published strategies at the published setting: 784-500-500, 1000 full-batch Adam steps per layer "
         "(lr 0.03), one layer after the other, θ = 2 on mean goodness, negatives drawn once, prediction by summed "
@@ -84,35 +84,6 @@ RACE_PRESETS = {
     ),
 }
 
-_SHARED_DATA = ("data", "dataset_name", "num_classes", "x_train", "y_train", "x_test", "y_test", "n_train",
-                "batch_size", "_eval_test", "_eval_train")
-
-
-class Contestant(ForwardForward):
-    """An `ff` network in a race: the race's data and batches, its own weights and negatives."""
-
-    def __init__(self, race: NegativeRace, strategy: str, seed: int):
-        params = {name: race.p[name] for name in FF_PARAMS.names() if name in race.p}
-        Experiment.__init__(self, {**params, "negatives": strategy}, seed, race.device)  # seeds everything
-        for name in _SHARED_DATA:
-            setattr(self, name, getattr(race, name))
-        self.race = race
-        self.strategy_name = strategy
-        self.gen = torch.Generator(device=self.device).manual_seed(seed)  # this contestant's negatives only
-        self.samples_seen = 0
-        self.confusion = np.zeros((self.num_classes, self.num_classes), dtype=np.int64)
-        self.build_model()
-
-    def next_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
-        self._batch = self.race.current_batch
-        self.samples_seen += len(self._batch[1])
-        return self._batch
-
-    def due_for_evaluation(self) -> bool:
-        return False  # the race evaluates every contestant itself
-
-
-@register
 class NegativeRace(ClassifierExperiment):
     name = "negatives"
     title = "Negative-strategy race"
@@ -128,15 +99,23 @@ class NegativeRace(ClassifierExperiment):
         self.latest: dict[str, dict[str, float]] = {s: {} for s in self.strategies}
         self.current_batch: tuple[torch.Tensor, torch.Tensor] | None = None
         self.seed_index = -1
-        self.contestants: dict[str, Contestant] = {}
+        self.contestants: dict[str, ClassifierExperiment] = {}
         self._start_seed(0)
 
     # -- the contestants (a subclass may race something other than negative strategies) --
     def contestant_names(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.p["strategies"]))
 
-    def make_contestant(self, name: str, seed: int) -> Contestant:
-        return Contestant(self, name, seed)
+    def make_contestant(self, name: str, seed: int) -> ClassifierExperiment:
+        return self.member(seed, negatives=name)
+
+    def member(self, seed: int, **differences: Any) -> ClassifierExperiment:
+        """An `ff` net on the race's data and batches (by reference), with its own weights and negatives."""
+        params = {name: self.p[name] for name in FF.params.names() if name in self.p}
+        net = FF({**params, **differences}, seed, self.device, shared=self.shared)
+        net.batch_source = lambda: self.current_batch
+        net.live_evaluations = False  # the race scores every contestant itself
+        return net
 
     def contestant_help(self, name: str) -> str:
         return NEGATIVE_STRATEGIES[name].help
@@ -172,15 +151,13 @@ class NegativeRace(ClassifierExperiment):
                                      "samples": float(self.samples_seen)}
         evaluate_now = (local + 1) % self.p["eval_every"] == 0 or local + 1 == self.steps_per_seed
         for name, contestant in self.contestants.items():
-            contestant.steps_done = local
-            stats = contestant.step()
-            contestant.steps_done = local + 1
+            stats = contestant.advance()
             layers = [k.split(".", 1)[1] for k in stats if k.startswith("loss.layer")]
             loss = sum(stats[f"loss.{layer}"] for layer in layers)
             separation = sum(stats[f"goodness_pos.{layer}"] - stats[f"goodness_neg.{layer}"] for layer in layers)
             row = {"loss": loss, "separation": separation / len(layers)}
             if evaluate_now:
-                row["test_accuracy"] = contestant.score(self.x_test[self._eval_test], self.y_test[self._eval_test])
+                row["test_accuracy"] = contestant.score(self.x_test[self.eval_test], self.y_test[self.eval_test])
             self.latest[name].update(row)
             metrics.update({f"{key}.{name}": value for key, value in row.items()})
         if local + 1 == self.steps_per_seed:

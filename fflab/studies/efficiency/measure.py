@@ -10,11 +10,13 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
-from fflab.ff.forward_forward import ForwardForward
+if TYPE_CHECKING:  # for the type hints only: the study gets its nets through the catalog
+    from fflab.ff.forward_forward.experiment import ForwardForward
+
 
 Pair = tuple[torch.Tensor, torch.Tensor]  # (positive, negative) inputs of one layer
 

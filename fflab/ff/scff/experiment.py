@@ -45,12 +45,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from fflab.experiment import register
 from fflab.ff.classifier import ClassifierExperiment
-from fflab.ff.scff_core import PairLayer, make_pairs, normalise_rows, random_shift, scff_loss
-from fflab.ff.scff_params import SCFF_PARAMS
-from fflab.ff.scff_presets import SCFF_PRESETS
-from fflab.ff.transfer import add_transfer_model
+from fflab.ff.scff.core import PairLayer, make_pairs, normalise_rows, random_shift, scff_loss
+from fflab.ff.scff.params import SCFF_PARAMS
+from fflab.ff.scff.presets import SCFF_PRESETS
 from fflab.params import ParamError
 
 EXAMPLES = 8  # pairs kept for the picture of positives and negatives
@@ -59,7 +57,6 @@ def _per_layer(values: tuple[int, ...], index: int) -> float:
     return float(values[min(index, len(values) - 1)])
 
 
-@register
 class SelfContrastiveFF(ClassifierExperiment):
     name = "scff"
     title = "Self-Contrastive Forward-Forward (SCFF)"
@@ -268,13 +265,3 @@ class SelfContrastiveFF(ClassifierExperiment):
     def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
         self.layers.load_state_dict({k[7:]: v for k, v in state.items() if k.startswith("layers.")})
         self.head.load_state_dict({k[5:]: v for k, v in state.items() if k.startswith("head.")})
-
-
-def _transfer_values(params: Mapping[str, Any]) -> dict[str, Any]:
-    """`transfer`'s scff: the quick settings with its widths and epochs; no probe-only epochs (the transfer
-    probe is fitted on the target task; the source probe, trained alongside, gives `source_accuracy`)."""
-    return {**SCFF_PRESETS["quick"].values, "hidden": params["hidden"], "epochs": params["epochs"],
-            "probe_epochs": 0.0}
-
-
-add_transfer_model("scff", SelfContrastiveFF, _transfer_values)

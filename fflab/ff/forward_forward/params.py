@@ -1,8 +1,8 @@
 """The hyperparameters of `ff`, one declaration each (the race and the γ sweep reuse them)."""
 
 from fflab.ff.classifier import SHARED_PARAMS
+from fflab.ff.forward_forward.bio import BIO_PARAMS
 from fflab.ff.negatives import NEGATIVE_KNOBS, NEGATIVE_STRATEGIES
-from fflab.ff.variants_bio import BIO_PARAMS
 from fflab.params import Param, ParamSpec
 
 FF_PARAMS = ParamSpec(

@@ -1,0 +1,1 @@
+"""Channel-wise Competitive Forward-Forward (Papachristodoulou et al. 2024)."""

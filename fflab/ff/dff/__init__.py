@@ -1,0 +1,1 @@
+"""Distance-Forward (Wu et al. 2024): goodness read as the distance to learned class centres."""

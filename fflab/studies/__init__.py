@@ -1,0 +1,1 @@
+"""Studies that compare other experiments, found through the catalog by name: transfer, efficiency, the γ sweep."""

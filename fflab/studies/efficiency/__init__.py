@@ -1,0 +1,1 @@
+"""Efficiency: Forward-Forward against backprop in time, time to a target, and activation memory against depth."""
