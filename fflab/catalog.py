@@ -16,7 +16,7 @@ from fflab.studies.transfer import Transfer
 
 EXPERIMENTS: dict[str, type[Experiment]] = {cls.name: cls for cls in (
     member("ff"), member("bp"), NegativeRace, CollabSweep, member("cwc"), member("dff"), member("scff"), Transfer,
-    Efficiency, member("fastweights-delay"), member("fastweights-kv"), member("srwm"), member("chunker-22"),
+    Efficiency, member("ff-text"), member("fastweights-delay"), member("fastweights-kv"), member("srwm"), member("chunker-22"),
     member("chunker-deep"),
 )}
 assert set(EXPERIMENTS) >= {cls.name for cls in FAMILY_EXPERIMENTS}, "a family experiment is missing from the list"

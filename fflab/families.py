@@ -15,12 +15,13 @@ from fflab.fastweights.srwm import SelfReferentialWeightMatrix
 from fflab.ff.backprop.experiment import Backprop
 from fflab.ff.cwc.experiment import ChannelwiseCompetitive
 from fflab.ff.dff.experiment import DistanceForward
+from fflab.ff.ff_text.experiment import FFText
 from fflab.ff.forward_forward.experiment import ForwardForward
 from fflab.ff.scff.experiment import SelfContrastiveFF
 from fflab.params import ParamError
 
 FAMILY_EXPERIMENTS: tuple[type[Experiment], ...] = (
-    ForwardForward, Backprop, ChannelwiseCompetitive, DistanceForward, SelfContrastiveFF,
+    ForwardForward, Backprop, ChannelwiseCompetitive, DistanceForward, SelfContrastiveFF, FFText,
     FastWeightsDelay, FastWeightsKV, SelfReferentialWeightMatrix, Chunker22, ChunkerDeep,
 )
 _BY_NAME = {cls.name: cls for cls in FAMILY_EXPERIMENTS}

@@ -1,0 +1,1 @@
+"""Forward-Forward on text: next-character prediction on Tiny Shakespeare by goodness."""

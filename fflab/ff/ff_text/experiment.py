@@ -1,0 +1,234 @@
+"""`ff-text`: predict the next character of Shakespeare with Forward-Forward layers.
+
+A positive is a window of k characters with its true next character; a negative, the same window with a
+wrong one. Each layer learns alone to give positives more goodness than negatives (its input detached).
+To predict, the net scores every candidate next character; `softmax(goodness / T)`, with T fitted on
+training windows, is its distribution. Beside it in the same run: a softmax head on FF's features, the
+same net trained by backprop, and a count-based bigram model.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from fflab.data.text import load_corpus
+from fflab.experiment import Experiment, report_status
+from fflab.ff.core import ff_loss, goodness
+from fflab.ff.ff_text.model import TextFF, WindowMLP, bigram_log_probs, fit_temperature, nats, windows
+from fflab.ff.ff_text.params import TEXT_PARAMS, TEXT_PRESETS
+
+TEMPERATURE_WINDOWS = 2000  # training windows the goodness temperature is fitted on
+LN2 = math.log(2.0)
+SAMPLE_EVERY_S = 3.0
+
+
+@dataclass(frozen=True)
+class TextSnapshot:
+    corpus: str
+    vocab: tuple[str, ...]
+    prompt: str  # the context the sample starts from (the validation split's opening)
+    sample: str  # generated from the current net, `sample_temperature` × the fitted temperature
+    candidate_goodness: np.ndarray  # (vocab,) the net's goodness of every next character after `prompt`
+    candidate_probability: np.ndarray  # (vocab,) softmax(goodness / T)
+    temperature: float  # the fitted T
+    step: int  # the training step the sample was generated at
+
+
+class FFText(Experiment):
+    name = "ff-text"
+    title = "Forward-Forward on text"
+    summary = "Next-character prediction on Tiny Shakespeare by goodness, beside backprop and a bigram model."
+    params = TEXT_PARAMS
+    presets = TEXT_PRESETS
+    default_preset = "excerpt-quick"
+
+    def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
+        super().__init__(params, seed, device)
+        report_status("loading the text")
+        corpus = load_corpus(self.p["corpus"])
+        if corpus.note:
+            self.notes.append(corpus.note)
+        self.corpus = corpus
+        self.vocab = corpus.vocab_size
+        k = self.p["context"]
+        self.train_ids, self.val_ids = corpus.train.to(self.device), corpus.val.to(self.device)
+        if len(self.val_ids) <= k + 1:
+            raise ValueError(f"the validation split has {len(self.val_ids)} characters, too few for a window of {k}")
+        hidden = tuple(self.p["hidden"])
+        self.net = TextFF(k, self.vocab, hidden).to(self.device)
+        self.head = torch.nn.Linear(sum(hidden), self.vocab).to(self.device)
+        self.optimizer = torch.optim.Adam(self.net.parameters(), lr=self.p["lr"])
+        self.head_optimizer = torch.optim.Adam(self.head.parameters(), lr=self.p["head_lr"])
+        self.bp = WindowMLP(k, self.vocab, hidden).to(self.device) if self.p["baseline"] else None
+        self.bp_optimizer = torch.optim.Adam(self.bp.parameters(), lr=self.p["lr"]) if self.bp else None
+        self.gen = torch.Generator(device=self.device).manual_seed(self.seed)
+        self.bigram = bigram_log_probs(self.train_ids, self.vocab).to(self.device)
+        self.temperature = 1.0
+        self.eval_positions = self._spread(len(self.val_ids), self.p["eval_chars"])
+        self.temperature_positions = torch.randint(k, len(self.train_ids), (TEMPERATURE_WINDOWS,),
+                                                   generator=self.gen, device=self.device)
+        self.samples_seen = 0
+        self._sample: tuple[float, str, int] | None = None  # (when, text, step)
+
+    def _spread(self, length: int, count: int) -> torch.Tensor:
+        k = self.p["context"]
+        count = min(count, length - k)
+        return torch.linspace(k, length - 1, count, device=self.device).long()
+
+    @property
+    def total_steps(self) -> int:
+        return self.p["steps"]
+
+    # -- training --------------------------------------------------------------
+    def step(self) -> dict[str, float]:
+        k, batch = self.p["context"], self.p["batch_size"]
+        positions = torch.randint(k, len(self.train_ids), (batch,), generator=self.gen, device=self.device)
+        contexts, targets = windows(self.train_ids, positions, k)
+        wrong = self._negatives(contexts, targets)
+        self._set_learning_rates()
+        metrics: dict[str, float] = {"samples": float(self.samples_seen + batch)}
+        self.samples_seen += batch
+
+        pos = self.net.activities(contexts, targets)
+        neg = self.net.activities(contexts, wrong)
+        losses = []
+        for i, (h_pos, h_neg) in enumerate(zip(pos, neg, strict=True)):
+            g_pos, g_neg = goodness(h_pos, "mean"), goodness(h_neg, "mean")
+            loss = ff_loss(g_pos, g_neg, self.p["threshold"], self.p["loss"], self.p["symba_alpha"])
+            losses.append(loss)
+            metrics[f"loss.layer{i + 1}"] = float(loss.detach())
+            metrics[f"goodness_pos.layer{i + 1}"] = float(g_pos.detach().mean())
+            metrics[f"goodness_neg.layer{i + 1}"] = float(g_neg.detach().mean())
+        self.optimizer.zero_grad(set_to_none=True)
+        torch.stack(losses).sum().backward()  # each layer's input is detached: the sum trains each alone
+        self.optimizer.step()
+
+        head_loss = F.cross_entropy(self.head(self.net.features(contexts).detach()), targets)
+        self.head_optimizer.zero_grad(set_to_none=True)
+        head_loss.backward()
+        self.head_optimizer.step()
+        metrics["loss.head"] = float(head_loss.detach())
+
+        if self.bp is not None:
+            bp_loss = F.cross_entropy(self.bp(contexts), targets)
+            self.bp_optimizer.zero_grad(set_to_none=True)
+            bp_loss.backward()
+            self.bp_optimizer.step()
+            metrics["loss.bp"] = float(bp_loss.detach())
+
+        if self.step_number % self.p["eval_every"] == 0 or self.step_number >= self.total_steps:
+            metrics.update(self._scores(self.eval_positions))
+        return metrics
+
+    def _negatives(self, contexts: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """A wrong next character per window: uniform, or drawn from the net's own prediction."""
+        if self.p["negatives"] == "self":
+            logits = self.net.goodness_of_every_candidate(contexts) / self.temperature
+            logits[torch.arange(len(targets)), targets] = -math.inf
+            return torch.multinomial(logits.softmax(dim=1), 1, generator=self.gen).squeeze(1)
+        shift = torch.randint(1, self.vocab, targets.shape, generator=self.gen, device=self.device)
+        return (targets + shift) % self.vocab
+
+    def _set_learning_rates(self) -> None:
+        factor = 1.0
+        if self.p["lr_decay"] == "linear":
+            factor = max(0.0, 1.0 - self.steps_done / self.total_steps)
+        for optimizer, key in ((self.optimizer, "lr"), (self.head_optimizer, "head_lr"), (self.bp_optimizer, "lr")):
+            if optimizer is not None:
+                for group in optimizer.param_groups:
+                    group["lr"] = self.p[key] * factor
+
+    # -- scoring -----------------------------------------------------------------
+    @torch.no_grad()
+    def _fit_temperature(self) -> None:
+        contexts, targets = windows(self.train_ids, self.temperature_positions, self.p["context"])
+        self.temperature = fit_temperature(self.net.goodness_of_every_candidate(contexts), targets)
+
+    @torch.no_grad()
+    def _scores(self, positions: torch.Tensor, chunk: int = 1000) -> dict[str, float]:
+        """Validation nats per character and accuracy of each predictor, on these positions."""
+        self._fit_temperature()
+        k = self.p["context"]
+        totals = {"goodness": 0.0, "softmax": 0.0, "bp": 0.0, "bigram": 0.0, "correct": 0.0}
+        for start in range(0, len(positions), chunk):
+            contexts, targets = windows(self.val_ids, positions[start:start + chunk], k)
+            n = len(targets)
+            by_goodness = self.net.goodness_of_every_candidate(contexts) / self.temperature
+            totals["goodness"] += nats(by_goodness, targets) * n
+            by_head = self.head(self.net.features(contexts))
+            totals["softmax"] += nats(by_head, targets) * n
+            chosen = by_goodness if self.p["predict"] == "goodness" else by_head
+            totals["correct"] += float((chosen.argmax(dim=1) == targets).sum())
+            totals["bigram"] += nats(self.bigram[contexts[:, -1]], targets) * n
+            if self.bp is not None:
+                totals["bp"] += nats(self.bp(contexts), targets) * n
+        count = len(positions)
+        metrics = {
+            "val_nats_per_char": totals[self.p["predict"]] / count,
+            "val_nats_per_char.goodness": totals["goodness"] / count,
+            "val_nats_per_char.softmax": totals["softmax"] / count,
+            "val_nats_per_char.bigram": totals["bigram"] / count,
+            "val_accuracy": totals["correct"] / count,
+            "temperature": self.temperature,
+        }
+        if self.bp is not None:
+            metrics["val_nats_per_char.bp"] = totals["bp"] / count
+        metrics["val_bits_per_char"] = metrics["val_nats_per_char"] / LN2
+        return metrics
+
+    def final_metrics(self) -> dict[str, float]:
+        report_status("scoring the validation split")
+        return self._scores(self._spread(len(self.val_ids), self.p["final_chars"]))
+
+    def on_update(self, changes: Mapping[str, Any]) -> None:
+        self._set_learning_rates()
+
+    # -- for the page --------------------------------------------------------------
+    @torch.no_grad()
+    def generate(self, prompt_ids: torch.Tensor, count: int, temperature: float, gen: torch.Generator) -> str:
+        k = self.p["context"]
+        ids = prompt_ids[-k:].clone()
+        out = []
+        for _ in range(count):
+            logits = self.net.goodness_of_every_candidate(ids[None]) / (self.temperature * temperature)
+            nxt = torch.multinomial(logits.softmax(dim=1), 1, generator=gen).squeeze()
+            out.append(int(nxt))
+            ids = torch.cat([ids[1:], nxt.view(1)])
+        return self.corpus.decode(out)
+
+    @torch.no_grad()
+    def snapshot(self) -> TextSnapshot:
+        k = self.p["context"]
+        prompt_ids = self.val_ids[:k]
+        good = self.net.goodness_of_every_candidate(prompt_ids[None])[0]
+        stale = self._sample is None or time.monotonic() - self._sample[0] > SAMPLE_EVERY_S or self.done
+        if stale:  # generating costs a forward pass per character: a fresh sample every few seconds
+            gen = torch.Generator(device=self.device).manual_seed(self.seed + self.steps_done)
+            text = self.generate(prompt_ids, self.p["sample_chars"], self.p["sample_temperature"], gen)
+            self._sample = (time.monotonic(), text, self.steps_done)
+        _, sample, sample_step = self._sample
+        return TextSnapshot(
+            corpus=self.corpus.name, vocab=self.corpus.vocab, prompt=self.corpus.decode(prompt_ids), sample=sample,
+            candidate_goodness=good.cpu().numpy(), candidate_probability=(good / self.temperature).softmax(0).cpu()
+            .numpy(), temperature=self.temperature, step=sample_step,
+        )
+
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        state = {f"net.{k}": v for k, v in self.net.state_dict().items()}
+        state.update({f"head.{k}": v for k, v in self.head.state_dict().items()})
+        if self.bp is not None:
+            state.update({f"bp.{k}": v for k, v in self.bp.state_dict().items()})
+        return state
+
+    def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
+        for prefix, module in (("net.", self.net), ("head.", self.head), ("bp.", self.bp)):
+            if module is not None:
+                module.load_state_dict({k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)})
