@@ -11,12 +11,13 @@ from fflab.families import FAMILY_EXPERIMENTS, member
 from fflab.ff.negatives.race import NegativeRace
 from fflab.params import ParamError
 from fflab.studies.collab import CollabSweep
+from fflab.studies.continual.experiment import Continual
 from fflab.studies.efficiency.experiment import Efficiency
 from fflab.studies.transfer import Transfer
 
 EXPERIMENTS: dict[str, type[Experiment]] = {cls.name: cls for cls in (
     member("ff"), member("bp"), NegativeRace, CollabSweep, member("cwc"), member("dff"), member("scff"), Transfer,
-    Efficiency, member("ff-text"), member("fastweights-delay"), member("fastweights-kv"), member("srwm"), member("chunker-22"),
+    Efficiency, Continual, member("ff-text"), member("fastweights-delay"), member("fastweights-kv"), member("srwm"), member("chunker-22"),
     member("chunker-deep"),
 )}
 assert set(EXPERIMENTS) >= {cls.name for cls in FAMILY_EXPERIMENTS}, "a family experiment is missing from the list"

@@ -41,6 +41,70 @@ class Preset:
         return " ".join(parts)
 
 
+@dataclass(frozen=True)
+class Paper:
+    """A published source, cited once (in its family's `text.py`); `cite()` is its markdown reference."""
+
+    authors: str  # as printed: "G. Hinton", "I. Schlag, K. Irie, J. Schmidhuber"
+    year: int
+    title: str
+    venue: str = ""  # journal, volume and pages, or conference; "" for a preprint
+    url: str = ""  # an arXiv abstract or a DOI link shows as arXiv:<id> or doi:<doi>
+
+    def cite(self) -> str:
+        parts = [f"{self.authors} ({self.year}), *{self.title}*"]
+        if self.venue:
+            parts.append(self.venue)
+        if self.url:
+            parts.append(f"[{self.link_text}]({self.url})")
+        return ", ".join(parts)
+
+    @property
+    def link_text(self) -> str:
+        for prefix, shown in (("https://arxiv.org/abs/", "arXiv:"), ("https://doi.org/", "doi:")):
+            if self.url.startswith(prefix):
+                return shown + self.url[len(prefix):]
+        return self.url.split("://", 1)[-1]
+
+    @property
+    def short(self) -> str:
+        """`Hinton (2022)`, `Lee & Song (2023)`, `Chen et al. (2025)`: for presets and docstrings."""
+        surnames = [author.split()[-1] for author in self.authors.split(", ")]
+        named = " & ".join(surnames) if len(surnames) <= 2 else f"{surnames[0]} et al."
+        return f"{named} ({self.year})"
+
+
+@dataclass(frozen=True)
+class Teaching:
+    """What a page says about an experiment: what it does, what to watch, its sources, the longer story.
+
+    `sources` are `Paper`s or markdown strings (a repository, a study). `cite_as` is the sources caption
+    as a template, `{0}`, `{1}`, ... standing for the sources' citations in order; left empty it reads
+    `Source: {0}.` (or `Sources: {0}; {1}.`). `more` is markdown for an expander titled `more_title`;
+    `fidelity` (an expander titled `fidelity_title`) says what fflab chose where the sources leave room, or
+    how it differs from them.
+    """
+
+    what: str
+    watch: str
+    sources: tuple[Paper | str, ...]
+    cite_as: str = ""
+    more_title: str = "More on how it works, and what to try"
+    more: str = ""
+    fidelity: str = ""
+    fidelity_title: str = "What fflab chose, where its sources leave room"
+
+    def text(self) -> str:
+        """What it does, then what to watch for in the live plots (markdown)."""
+        return f"{self.what}\n\n**Watch:** {self.watch}"
+
+    def caption(self) -> str:
+        cites = [source.cite() if isinstance(source, Paper) else source for source in self.sources]
+        if self.cite_as:
+            return self.cite_as.format(*cites)
+        return ("Source: " if len(cites) == 1 else "Sources: ") + "; ".join(cites) + "."
+
+
 class Experiment:
     """Base class. Subclasses set the class attributes and implement `step`."""
 
@@ -50,6 +114,7 @@ class Experiment:
     params: ClassVar[ParamSpec] = ParamSpec([])
     presets: ClassVar[dict[str, Preset]] = {}
     default_preset: ClassVar[str | None] = None
+    teaching: ClassVar[Teaching | None] = None  # the page's text, from the family's `text.py`
     # Small models run fastest on one thread: a parallel region costs more than it saves, and far
     # more when the cores are busy. None: as many as the run's share of the cores.
     max_threads: ClassVar[int | None] = None
@@ -100,15 +165,13 @@ class Experiment:
         return self.evaluate()
 
     def update(self, **changes: Any) -> None:
-        """Change live parameters; anything else is refused with a clear message."""
-        for name, value in changes.items():
-            if name not in self.params:
-                raise ParamError(name, "unknown parameter")
-            param = self.params[name]
-            if not param.live:
-                raise ParamError(name, "cannot change while a run is going; stop and start again")
-            self.p[name] = param.validate(value)
-        self.on_update(changes)
+        """Change live parameters; anything else is refused with a clear message (ParamError)."""
+        self.apply_live(self.params.validate_live(changes))
+
+    def apply_live(self, valid_changes: Mapping[str, Any]) -> None:
+        """Apply live changes already checked by `params.validate_live` (the runner checks them when sent)."""
+        self.p.update(valid_changes)
+        self.on_update(valid_changes)
 
     def on_update(self, changes: Mapping[str, Any]) -> None:
         """Hook for subclasses that must act on a live change (e.g. set an optimiser's lr)."""
@@ -149,13 +212,3 @@ def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed % (2**32))
     torch.manual_seed(seed)
-
-
-def resolve_device(choice: str = "auto") -> torch.device:
-    if choice == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if choice == "cuda" and not torch.cuda.is_available():
-        raise ParamError("device", "cuda was asked for but no CUDA device is available; use cpu or auto")
-    if choice not in ("cpu", "cuda"):
-        raise ParamError("device", f"{choice!r} is not one of auto, cpu, cuda")
-    return torch.device(choice)

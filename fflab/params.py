@@ -4,7 +4,8 @@ A `Param` holds everything about one hyperparameter: its default, its range or
 choices, its unit and one line of help, and whether it may change while a run is
 going. The page's sliders, the CLI's `--set` flags, the URL query string and all
 validation are built from these declarations; nothing restates a default or a
-range elsewhere.
+range elsewhere. Its `group` and the condition under which it `applies` (see
+`fflab.param_conditions`) sort and grey the page's widgets.
 """
 
 from __future__ import annotations
@@ -14,12 +15,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from fflab.param_conditions import GROUPS, UNGROUPED_TITLE, Applies, Condition, conditions_of
+
+QUOTE_LIMIT = 80  # characters of a refused value that a message quotes
+
+
+def quoted(value: Any, limit: int = QUOTE_LIMIT) -> str:
+    """A value as a message quotes it: its repr, cut to about `limit` characters (user input can be huge)."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}… ({len(value):,} characters)"
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
 
 class ParamError(ValueError):
     """A value that a parameter does not accept; the message names the parameter."""
 
     def __init__(self, name: str, message: str):
-        super().__init__(f"{name}: {message}")
+        super().__init__(f"{name if len(name) <= QUOTE_LIMIT else name[:QUOTE_LIMIT] + '…'}: {message}")
         self.name = name
         self.reason = message
 
@@ -42,11 +55,27 @@ class Param:
     step: float | None = None
     max_items: int = 8
     choice_help: Mapping[Any, str] = field(default_factory=dict)
+    group: str = ""  # one of GROUPS: the page's section and the CLI table's column
+    applies: Applies = ()  # when it has an effect: ("loss", "symba"), ("pcl", True) or Condition(s)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown parameter kind {self.kind!r}")
+        if self.group and self.group not in GROUPS:
+            raise ValueError(f"{self.name}: unknown group {self.group!r}; known: {', '.join(GROUPS)}")
+        object.__setattr__(self, "applies", conditions_of(self.applies, self.name))
         self.validate(self.default)
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        return self.applies  # type: ignore[return-value]  # normalised in __post_init__
+
+    def inactive_reason(self, values: Mapping[str, Any]) -> str | None:
+        """Why the parameter has no effect with these values (None when it has); unknown names count as met."""
+        for condition in self.conditions:
+            if condition.param in values and not condition.holds(values[condition.param]):
+                return condition.explain()
+        return None
 
     # -- describing -------------------------------------------------------
     def allowed(self) -> str:
@@ -74,7 +103,7 @@ class Param:
             if self.kind == "int":
                 as_float = float(text)
                 if not as_float.is_integer():
-                    raise ParamError(self.name, f"{text!r} is not a whole number; allowed: {self.allowed()}")
+                    raise ParamError(self.name, f"{quoted(text)} is not a whole number; allowed: {self.allowed()}")
                 value: Any = int(as_float)
             elif self.kind == "float":
                 value = float(text)
@@ -85,7 +114,7 @@ class Param:
                 elif lowered in ("0", "false", "no", "off"):
                     value = False
                 else:
-                    raise ParamError(self.name, f"{text!r} is not true or false")
+                    raise ParamError(self.name, f"{quoted(text)} is not true or false")
             elif self.kind == "choice":
                 value = self._match_choice(text)
             elif self.kind == "choice_list":
@@ -94,15 +123,15 @@ class Param:
                 value = tuple(int(float(part)) for part in text.replace(" ", "").split(",") if part)
         except ParamError:
             raise
-        except (TypeError, ValueError):
-            raise ParamError(self.name, f"{text!r} is not {self.allowed()}") from None
+        except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("1e400"))
+            raise ParamError(self.name, f"{quoted(text)} is not {self.allowed()}") from None
         return self.validate(value)
 
     def _match_choice(self, text: str) -> Any:
         for choice in self.choices:
             if str(choice) == text:
                 return choice
-        raise ParamError(self.name, f"{text!r} is not {self.allowed()}")
+        raise ParamError(self.name, f"{quoted(text)} is not {self.allowed()}")
 
     def to_text(self, value: Any) -> str:
         """The inverse of `parse`, for URLs and the CLI."""
@@ -119,11 +148,11 @@ class Param:
         """Return the value in canonical form, or raise ParamError naming this parameter."""
         if self.kind == "bool":
             if not isinstance(value, bool):
-                raise ParamError(self.name, f"{value!r} is not true or false")
+                raise ParamError(self.name, f"{quoted(value)} is not true or false")
             return value
         if self.kind == "choice":
             if value not in self.choices:
-                raise ParamError(self.name, f"{value!r} is not {self.allowed()}")
+                raise ParamError(self.name, f"{quoted(value)} is not {self.allowed()}")
             return value
         if self.kind == "choice_list":
             values = tuple(value) if isinstance(value, (list, tuple)) else (value,)
@@ -131,7 +160,7 @@ class Param:
                 raise ParamError(self.name, f"choose at least one; allowed: {self.allowed()}")
             bad = [v for v in values if v not in self.choices]
             if bad:
-                raise ParamError(self.name, f"{bad[0]!r} is not {self.allowed()}")
+                raise ParamError(self.name, f"{quoted(bad[0])} is not {self.allowed()}")
             return values
         if self.kind == "int_list":
             values = tuple(value) if isinstance(value, (list, tuple)) else (value,)
@@ -142,12 +171,12 @@ class Param:
 
     def _check_number(self, value: Any, whole: bool) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ParamError(self.name, f"{value!r} is not {self.allowed()}")
+            raise ParamError(self.name, f"{quoted(value)} is not {self.allowed()}")
         if isinstance(value, float) and not math.isfinite(value):
-            raise ParamError(self.name, f"{value!r} is not {self.allowed()}")
+            raise ParamError(self.name, f"{quoted(value)} is not {self.allowed()}")
         if whole:
             if isinstance(value, float) and not value.is_integer():
-                raise ParamError(self.name, f"{value!r} is not a whole number; allowed: {self.allowed()}")
+                raise ParamError(self.name, f"{quoted(value)} is not a whole number; allowed: {self.allowed()}")
             value = int(value)
         else:
             value = float(value)
@@ -155,16 +184,21 @@ class Param:
             raise ParamError(self.name, f"{_fmt(value)} is out of range; allowed: {self.allowed()}")
         return value
 
-    def describe(self) -> str:
-        """One line for help texts: help, unit, allowed values, default."""
+    def describe(self, preset: tuple[str, Any] | None = None) -> str:
+        """One line for help texts: help, unit, allowed values, default (and a preset's value, `(name, value)`)."""
         unit = f" [{self.unit}]" if self.unit else ""
         live = " Can change while running." if self.live else ""
-        return f"{self.help}{unit} Allowed: {self.allowed()}. Default: {self.to_text(self.default)}.{live}"
+        default = f"Default: {self.to_text(self.default)}."
+        if preset is not None:
+            default = f"Preset {preset[0]}: {self.to_text(preset[1])}; default {self.to_text(self.default)}."
+        return f"{self.help}{unit} Allowed: {self.allowed()}. {default}{live}"
 
 
 def _fmt(x: float | None) -> str:
     if x is None:
         return "∞"
+    if isinstance(x, int):
+        return str(x)
     if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
         return str(int(x))
     return f"{x:g}"
@@ -232,6 +266,33 @@ class ParamSpec:
 
     def live_names(self) -> list[str]:
         return [p.name for p in self if p.live]
+
+    def inactive(self, values: Mapping[str, Any]) -> dict[str, str]:
+        """The parameters that have no effect with these values, each with the reason."""
+        reasons = {p.name: p.inactive_reason(values) for p in self}
+        return {name: reason for name, reason in reasons.items() if reason is not None}
+
+    def grouped(self) -> list[tuple[str, list[Param]]]:
+        """(section title, its parameters) in the order of GROUPS; ungrouped ones last, under "More"."""
+        sections = [(title, [p for p in self if p.group == name]) for name, title in GROUPS.items()]
+        sections.append((UNGROUPED_TITLE, [p for p in self if not p.group]))
+        return [(title, params) for title, params in sections if params]
+
+    def validate_live(self, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """A change to a going run, in canonical form; the one check of a live change.
+
+        Raises ParamError for an unknown name, a parameter that cannot change while a run
+        is going, or a value the parameter does not allow.
+        """
+        valid: dict[str, Any] = {}
+        for name, value in changes.items():
+            if name not in self._params:
+                raise ParamError(name, "unknown parameter")
+            param = self._params[name]
+            if not param.live:
+                raise ParamError(name, "cannot change while a run is going; stop and start again")
+            valid[name] = param.validate(value)
+        return valid
 
 
 def _listify(value: Any) -> Any:

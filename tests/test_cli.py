@@ -92,7 +92,7 @@ def test_list_params_shows_the_table(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["list", "cli_fake", "--params"]) == 0
     lines = capsys.readouterr().out.splitlines()
     header = next(line for line in lines if "allowed" in line).split()
-    assert header == ["name", "default", "allowed", "live", "help"]
+    assert header == ["name", "group", "default", "allowed", "live", "help"]
     lr = next(line for line in lines if line.strip().startswith("lr "))
     assert "0.1" in lr and "a number from 0 to 1" in lr and " yes " in lr and "Learning rate." in lr
     hidden = next(line for line in lines if line.strip().startswith("hidden "))
@@ -183,6 +183,31 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "cli_fake", "--device", "tpu"]) == 2
     assert main([]) == 2
     assert main(["--help"]) == 0
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--seed", "-1"], "error: seed: -1 is out of range; allowed: a number from 0 to 2147483647 (whole)"),
+        (["--seed", "2147483648"], "error: seed: 2147483648 is out of range; allowed: a number from 0 to 2147483647"),
+        (["--seed", "x"], "error: seed: 'x' is not a number from 0 to 2147483647 (whole)"),
+        (["--device", "tpu"], "error: device: 'tpu' is not one of auto, cpu, cuda"),
+    ],
+)
+def test_a_bad_run_setting_exits_2_naming_it_and_what_it_allows(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", "cli_fake", *args, "--quiet"]) == 2
+    assert message in capsys.readouterr().err
+    assert stored_runs() == []
+
+
+def test_run_setting_flags_take_their_help_from_the_declaration(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--seed SEED Fixes the initial weights" in out and "from 0 to 2147483647 (whole). Default: 0." in out
+    assert "--device {auto,cpu,cuda}" in out and "Default: auto." in out
+    assert "--speed" not in out
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="a CUDA device is present")

@@ -1,7 +1,7 @@
 import pytest
 
 from fflab.catalog import get_experiment
-from fflab.params import Param, ParamError, ParamSpec
+from fflab.params import Condition, Param, ParamError, ParamSpec, quoted
 
 SPEC = ParamSpec(
     [
@@ -64,6 +64,16 @@ def test_query_holds_only_non_defaults_and_round_trips():
     assert SPEC.resolve(query) == values
 
 
+def test_a_live_change_is_checked_once_by_the_declaration():
+    assert SPEC.validate_live({"lr": 1}) == {"lr": 1.0}
+    with pytest.raises(ParamError, match="steps: cannot change while a run is going"):
+        SPEC.validate_live({"steps": 3})
+    with pytest.raises(ParamError, match="depth: unknown parameter"):
+        SPEC.validate_live({"depth": 3})
+    with pytest.raises(ParamError, match="lr: 5 is out of range"):
+        SPEC.validate_live({"lr": 5.0})
+
+
 def test_bad_default_is_caught_at_declaration():
     with pytest.raises(ParamError, match="x: 5 is out of range"):
         Param("x", "int", 5, "X.", low=0, high=1)
@@ -76,3 +86,65 @@ def test_preset_values_pass_validation_and_unknown_preset_is_named():
     with pytest.raises(ParamError, match="preset: 'nope' is not one of"):
         ff.resolve_params("nope")
     assert ff.resolve_params("mpezeshki", {"lr": 0.05})["lr"] == 0.05
+
+
+def test_a_parameter_declares_its_group_and_when_it_applies():
+    spec = ParamSpec(
+        [
+            Param("loss", "choice", "threshold", "Loss.", choices=("threshold", "symba"), group="objective"),
+            Param("alpha", "float", 4.0, "α.", low=0.1, high=10.0, group="objective", applies=("loss", "symba")),
+            Param("pcl", "bool", False, "PCL.", group="objective"),
+            Param("pcl_alpha", "float", 0.5, "PCL α.", low=0.0, high=1.0, applies=("pcl", True)),
+            Param("epochs", "float", 0.0, "Epochs.", low=0.0, high=9.0, group="schedule"),
+            Param("steps", "int", 10, "Steps.", low=1, high=99, group="schedule",
+                  applies=Condition("epochs", (0.0,), reason="epochs decides the run length")),
+            Param("strength", "float", 0.5, "s.", low=0.0, high=1.0,
+                  applies=Condition("pcl", test=lambda on: on, reason="only with PCL")),
+        ]
+    )
+    assert [(title, [p.name for p in params]) for title, params in spec.grouped()] == [
+        ("Objective", ["loss", "alpha", "pcl"]), ("Schedule", ["epochs", "steps"]), ("More", ["pcl_alpha", "strength"]),
+    ]
+    assert spec.inactive(spec.defaults()) == {
+        "alpha": "only with loss = symba", "pcl_alpha": "only with pcl on", "strength": "only with PCL"}
+    assert spec.inactive(spec.resolve({"loss": "symba", "pcl": "true", "epochs": "2"})) == {
+        "steps": "epochs decides the run length"}
+    assert spec["steps"].conditions[0].describe() == "only with epochs = 0.0: epochs decides the run length"
+    assert spec["alpha"].inactive_reason({}) is None  # a condition on a parameter the spec lacks counts as met
+    with pytest.raises(ValueError, match="unknown group 'optimizer'"):
+        Param("lr", "float", 0.1, "LR.", low=0.0, high=1.0, group="optimizer")
+    with pytest.raises(ValueError, match="cannot depend on itself"):
+        Param("lr", "float", 0.1, "LR.", low=0.0, high=1.0, applies=("lr", 0.1))
+    with pytest.raises(ValueError, match="needs its reason"):
+        Condition("pcl", test=bool)
+
+
+def test_help_gives_the_presets_value_beside_the_default():
+    lr = SPEC["lr"]
+    assert lr.describe().endswith("Default: 0.01. Can change while running.")
+    assert "Preset quick: 0.003; default 0.01. Can change while running." in lr.describe(("quick", 0.003))
+
+
+def test_a_refused_value_is_quoted_cut_short():
+    assert quoted("abc") == "'abc'"
+    assert quoted("x" * 100_000) == repr("x" * 80) + "… (100,000 characters)"
+    with pytest.raises(ParamError) as err:
+        SPEC.resolve({"norm": "[a](http://e.org)" * 10_000})
+    assert len(str(err.value)) < 200 and "(170,000 characters)" in str(err.value)
+    with pytest.raises(ParamError, match="hidden: '1e400' is not"):
+        SPEC.resolve({"hidden": "1e400"})  # an overflow is refused, not raised
+
+
+def test_every_experiments_groups_and_conditions_are_declared_beside_their_parameters():
+    from fflab.catalog import all_experiments
+    from fflab.param_conditions import GROUPS
+
+    for cls in all_experiments().values():
+        for param in cls.params:
+            assert not param.group or param.group in GROUPS
+            for condition in param.conditions:  # the race's knobs name `negatives`, which it calls `strategies`
+                assert condition.param in cls.params or cls.name in ("negatives",), (cls.name, param.name)
+    ff = get_experiment("ff")
+    assert all(p.group for p in ff.params)
+    assert ff.params.inactive(ff.resolve_params("quick"))["steps"] == "epochs decides the run length"
+    assert "symba_alpha" in ff.params.inactive(ff.resolve_params("digits-quick"))

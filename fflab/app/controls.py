@@ -3,20 +3,25 @@
 Every button acts on all of the page's runs (the experiment and, when the
 "backprop baseline" toggle is on, a `bp` run with the shared parameters and
 the same seed). Buttons act through callbacks, so the page drawn after a click
-already shows the new state.
+already shows the new state. The seed, device and speed widgets take their
+ranges, choices and help from the run settings' declaration (`RUN_PARAMS`).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
 import torch
 
 from fflab.app.engine import Engine
-from fflab.app.url_state import SEED_MAX, SPEEDS, LabState
+from fflab.app.param_panel import help_text
+from fflab.app.plain_text import plain
+from fflab.app.url_state import BASELINE, LabState
 from fflab.catalog import get_experiment
-from fflab.params import ParamError
+from fflab.params import Param, ParamError
+from fflab.run_settings import RUN_PARAMS, speed_delay_s
 from fflab.runner import RunSpec, Status
 
 
@@ -78,7 +83,7 @@ def _start(engine: Engine, lab: LabState, then_step: bool = False) -> None:
             engine.forget([lab.baseline_name])
         for role, spec in specs.items():  # the page's own run first; the baseline takes the next slot
             after = lab.experiment if role != lab.experiment else None
-            engine.start(role, spec, SPEEDS[lab.speed], then_step=then_step, after=after)
+            engine.start(role, spec, speed_delay_s(lab.speed), then_step=then_step, after=after)
     except ParamError as exc:
         engine.forget(roles(lab))
         lab.messages.append(("error", str(exc)))
@@ -101,13 +106,42 @@ def _set(lab: LabState, attr: str, key: str, clears: str | None = None) -> None:
         lab.url_errors.pop(clears, None)
 
 
+def _set_run_setting(lab: LabState, name: str, key: str) -> bool:
+    """Take a run setting's widget value through its declaration (typed text is parsed); False if refused."""
+    param, raw = RUN_PARAMS[name], st.session_state[key]
+    try:
+        value = param.parse(raw) if isinstance(raw, str) else param.validate(raw)
+    except ParamError as exc:
+        lab.text_errors[name] = str(exc)
+        return False
+    lab.text_errors.pop(name, None)
+    lab.url_errors.pop(name, None)
+    setattr(lab, name, value)
+    return True
+
+
+def _baseline(lab: LabState, key: str) -> None:
+    _set(lab, "baseline", key, clears="baseline")
+    if not lab.baseline:  # the bp lr box goes away with the baseline, and so does a problem in it
+        lab.text_errors.pop("bp_lr", None)
+        lab.url_errors.pop("bp_lr", None)
+
+
 def _speed(engine: Engine, lab: LabState, key: str) -> None:
-    _set(lab, "speed", key)
-    engine.set_delay(SPEEDS[lab.speed], roles(lab))
+    if _set_run_setting(lab, "speed", key):
+        engine.set_delay(speed_delay_s(lab.speed), roles(lab))
 
 
 def _bp_lr(engine: Engine, lab: LabState, key: str) -> None:
-    _set(lab, "bp_lr", key, clears="bp_lr")
+    """The baseline's own lr, typed (empty: the same lr as the page's run), parsed by its declaration."""
+    lab.url_errors.pop("bp_lr", None)
+    text = str(st.session_state[key] or "").strip()
+    try:
+        lab.bp_lr = bp_lr_param(lab).parse(text) if text else None
+    except ParamError as exc:
+        lab.text_errors["bp_lr"] = str(exc)
+        return
+    lab.text_errors.pop("bp_lr", None)
     base = engine.get(lab.baseline_name) if lab.baseline_name else None
     if base is not None and not base.status.terminal:
         value = lab.bp_lr if lab.bp_lr is not None else lab.values.get("lr")
@@ -116,6 +150,11 @@ def _bp_lr(engine: Engine, lab: LabState, key: str) -> None:
                 base.set_params(lr=value)
             except ParamError as exc:
                 lab.messages.append(("error", str(exc)))
+
+
+def bp_lr_param(lab: LabState) -> Param:
+    """The baseline's `lr`, renamed `bp_lr` so that its messages name the box they are about."""
+    return replace(get_experiment(lab.baseline_name).params["lr"], name="bp_lr")
 
 
 def _seed_widget(key: str, value: Any) -> None:
@@ -150,41 +189,47 @@ def render_controls(engine: Engine, lab: LabState) -> None:
         st.caption("Start is disabled until the problem above is fixed.")
 
     cols = st.columns([1.8, 1, 1, 1.5, 1.1])
+    speed = RUN_PARAMS["speed"]
     key = f"{exp}.speed"
     _seed_widget(key, lab.speed)
-    cols[0].select_slider("speed", options=list(SPEEDS), key=key, on_change=_speed, args=(engine, lab, key),
-                          help="Pause between steps: full 0 s, fast 0.01 s, medium 0.05 s, slow 0.2 s. "
-                               "Slow lets you watch single steps. Can change while running.")
+    cols[0].select_slider(speed.name, options=list(speed.choices), key=key, on_change=_speed,
+                          args=(engine, lab, key), help=help_text(speed))
+    seed = RUN_PARAMS["seed"]
     key = f"{exp}.seed"
-    _seed_widget(key, lab.seed)
-    cols[1].number_input("seed", min_value=0, max_value=SEED_MAX, step=1, key=key, disabled=live,
-                         on_change=_set, args=(lab, "seed", key, "seed"),
-                         help="Fixes the initial weights, the batches and the negatives: the same seed and "
-                              "parameters give the same curve on the CPU.")
+    _seed_widget(key, seed.to_text(lab.seed))
+    cols[1].text_input(seed.name, key=key, disabled=live, on_change=_set_run_setting, args=(lab, seed.name, key),
+                       help=help_text(seed))
+    device = RUN_PARAMS["device"]
     key = f"{exp}.device"
     has_cuda = torch.cuda.is_available()
-    options = ["auto", "cpu", "cuda"] if has_cuda else ["auto", "cpu"]
+    options = [choice for choice in device.choices if has_cuda or choice != "cuda"]
     if lab.device not in options:
-        lab.device = "auto"
+        lab.device = device.default
     _seed_widget(key, lab.device)
     auto_means = "cuda" if has_cuda else "cpu"
-    cols[2].selectbox("device", options, key=key, disabled=live, on_change=_set, args=(lab, "device", key),
-                      format_func=lambda d: f"auto ({auto_means})" if d == "auto" else d,
-                      help="Where the run computes. auto: CUDA when present, else the CPU. "
-                           + ("" if has_cuda else "cuda: not offered, because torch sees no CUDA device here."))
+    cols[2].selectbox(device.name, options, key=key, disabled=live, on_change=_set_run_setting,
+                      args=(lab, device.name, key), format_func=lambda d: f"auto ({auto_means})" if d == "auto" else d,
+                      help=help_text(device)
+                      + ("" if has_cuda else " cuda: not offered, because torch sees no CUDA device here."))
+    _errors(lab, RUN_PARAMS.names())
     if not lab.baseline_name:
         return
     key = f"{exp}.baseline"
     _seed_widget(key, lab.baseline)
-    cols[3].toggle("backprop baseline", key=key, disabled=live, on_change=_set, args=(lab, "baseline", key),
-                   help="Also train the same net end to end with backprop (same shared parameters, data and "
-                        "seed), to compare accuracy against samples seen.")
+    cols[3].toggle("backprop baseline", key=key, disabled=live, on_change=_baseline, args=(lab, key),
+                   help=BASELINE.describe())
     if lab.baseline:
         key = f"{exp}.bp_lr"
-        _seed_widget(key, lab.bp_lr)
-        lr_param = get_experiment(lab.baseline_name).params["lr"]
-        cols[4].number_input("bp lr", min_value=float(lr_param.low), max_value=float(lr_param.high), step=0.0001,
-                             value=None, format="%g", key=key, placeholder="same as lr", on_change=_bp_lr,
-                             args=(engine, lab, key),
-                             help="Learning rate of the backprop baseline; empty uses the same lr as "
-                                  f"{lab.experiment}. Can change while running.")
+        lr_param = bp_lr_param(lab)
+        _seed_widget(key, "" if lab.bp_lr is None else lr_param.to_text(lab.bp_lr))
+        cols[4].text_input("bp lr", key=key, placeholder="same as lr", on_change=_bp_lr, args=(engine, lab, key),
+                           help=f"Learning rate of the backprop baseline; empty uses the same lr as "
+                                f"{lab.experiment}. {lr_param.describe()}")
+        _errors(lab, ["bp_lr"])
+
+
+def _errors(lab: LabState, names: list[str]) -> None:
+    """What was refused in these boxes, under them (as text: it quotes what was typed)."""
+    for name in names:
+        if name in lab.text_errors:
+            st.error(plain(lab.text_errors[name]))

@@ -12,7 +12,9 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from fflab.app.plain_text import plain
 from fflab.app.url_state import IGNORED_QUERY
+from fflab.params import quoted
 
 QUERY_NAME = "exp"  # one of url_state's IGNORED_QUERY, so the experiment's own URL syncing leaves it alone
 
@@ -29,15 +31,15 @@ def choose_experiment(page: str, options: Mapping[str, str], label: str, help: s
         raw = st.query_params.get(QUERY_NAME)
         chosen = raw if raw in options else slugs[0]
         if raw is not None and raw not in options:
-            st.session_state[error_key] = (f"{QUERY_NAME}: {raw!r} is not one of {', '.join(slugs)}; showing "
-                                           f"{options[chosen]} instead.")
+            st.session_state[error_key] = (f"{QUERY_NAME}: {quoted(raw)} is not one of {', '.join(slugs)}; "
+                                           f"showing {options[chosen]} instead.")
         st.session_state[last_key] = chosen
     if key not in st.session_state:  # first draw, or back from another page
         st.session_state[key] = st.session_state[last_key]
     st.segmented_control(label, slugs, format_func=options.__getitem__, key=key, on_change=_switched,
                          args=(key, last_key, error_key, slugs[0]), help=help)
     if error_key in st.session_state:
-        st.error(st.session_state[error_key], icon=":material/error:")
+        st.error(plain(st.session_state[error_key]), icon=":material/error:")
     chosen = st.session_state[last_key]
     _write_choice(chosen, slugs[0])
     return chosen

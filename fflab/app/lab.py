@@ -6,19 +6,22 @@ explanations; pages stay thin.
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from fflab.app.controls import apply_live_change, render_controls, roles
 from fflab.app.engine import get_engine
 from fflab.app.live import View, render_live
 from fflab.app.param_panel import load_values, render_param_panel
+from fflab.app.plain_text import plain
 from fflab.app.url_state import LabState, get_lab, preset_values, sync_url
 from fflab.catalog import get_experiment
 from fflab.experiment import Experiment
 
 
 def experiment_lab(name: str, baseline: str | None = None, view: View | None = None) -> None:
-    """`view` draws the live figures (default: the classifier view of FF and backprop)."""
+    """`view` draws the live figures (default: the experiment's own, from `fflab.app.views.catalog.VIEWS`)."""
     exp_cls = get_experiment(name)
     engine = get_engine()
     lab = get_lab(exp_cls, baseline)
@@ -30,13 +33,17 @@ def experiment_lab(name: str, baseline: str | None = None, view: View | None = N
             exp_cls.name, exp_cls.params, lab.values, lab.text_errors, locked,
             on_change=lambda pname: lab.url_errors.pop(pname, None),
             on_live_change=lambda pname, value: apply_live_change(engine, lab, pname, value),
+            preset_name=lab.preset, preset_sets=_preset_sets(exp_cls, lab.preset),
         )
         if locked:
             st.caption("Greyed-out parameters cannot change while a run is going; stop it first.")
     _messages(lab)
     render_controls(engine, lab)
     if view is None:
-        from fflab.app.views.forward_forward import classifier_view as view
+        from fflab.app.views.catalog import VIEWS
+        from fflab.app.views.forward_forward import classifier_view
+
+        view = VIEWS.get(name, classifier_view)
     render_live(engine, lab, view)
     sync_url(exp_cls, lab)
 
@@ -54,6 +61,14 @@ def _preset_picker(exp_cls: type[Experiment], lab: LabState, locked: bool) -> No
         st.caption(chosen.describe())
 
 
+def _preset_sets(exp_cls: type[Experiment], preset: str | None) -> dict[str, Any]:
+    """The values the preset sets (resolved), for the help texts; the rest are the defaults."""
+    chosen = exp_cls.presets.get(preset) if preset else None
+    if chosen is None:
+        return {}
+    return {name: value for name, value in preset_values(exp_cls, preset).items() if name in chosen.values}
+
+
 def _load_preset(exp_cls: type[Experiment], lab: LabState, key: str) -> None:
     lab.preset = st.session_state[key]
     lab.values = preset_values(exp_cls, lab.preset)
@@ -65,17 +80,17 @@ def _load_preset(exp_cls: type[Experiment], lab: LabState, key: str) -> None:
 def _messages(lab: LabState) -> None:
     """URL problems (until fixed or dismissed) and one-off messages from callbacks."""
     while lab.url_warnings:  # shown once
-        st.warning(lab.url_warnings.pop(0))
+        st.warning(plain(lab.url_warnings.pop(0)))
     spec = get_experiment(lab.experiment).params
     for name, text in lab.url_errors.items():
         shown = f"; showing {spec[name].to_text(lab.values[name])} instead" if name in spec else ""
-        st.error(f"{text}{shown}. Change it to start.", icon=":material/error:")
+        st.error(plain(f"{text}{shown}. Change it to start."), icon=":material/error:")
     if lab.url_errors:
         st.button("Use the values shown", key=f"{lab.experiment}.accept-url", on_click=_accept_url, args=(lab,),
                   help="Dismiss the problems from the link and keep the values now in the widgets.")
     while lab.messages:
         kind, text = lab.messages.pop(0)
-        (st.error if kind == "error" else st.info)(text)
+        (st.error if kind == "error" else st.info)(plain(text))
 
 
 def _accept_url(lab: LabState) -> None:

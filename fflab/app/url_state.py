@@ -1,7 +1,8 @@
 """A page's setup (preset, parameters, seed, baseline) and its place in the URL.
 
 On a session's first visit the query string is read and every value checked
-through the experiment's `ParamSpec`; a bad one is kept as a message (naming the
+through its declaration (the experiment's `ParamSpec`, the run settings'
+`RUN_PARAMS` for the seed, `BASELINE` for the baseline toggle); a bad one is kept as a message (naming the
 parameter and what it allows) while the widget falls back to the preset's
 value, and Start stays disabled until the user fixes or dismisses it. After that
 the URL follows the widgets: it holds the preset (when not the default), the
@@ -19,11 +20,18 @@ import streamlit as st
 
 from fflab.catalog import get_experiment
 from fflab.experiment import Experiment
-from fflab.params import ParamError
+from fflab.params import Param, ParamError, quoted
+from fflab.run_settings import RUN_PARAMS, URL_SETTINGS
 
-SEED_MAX = 2**31 - 1
-SPEEDS = {"full": 0.0, "fast": 0.01, "medium": 0.05, "slow": 0.2}
+BASELINE = Param(
+    "baseline",
+    "bool",
+    False,
+    "Also train the same net end to end with backprop (same shared parameters, data and seed), to compare "
+    "accuracy against samples seen.",
+)
 IGNORED_QUERY = {"embed", "embed_options", "exp"}  # exp: which experiment a multi-experiment page shows
+NAMES_LISTED = 10  # unknown URL parameters named in the one message about them
 
 
 @dataclass
@@ -33,11 +41,11 @@ class LabState:
     experiment: str
     preset: str | None
     values: dict[str, Any]
-    seed: int = 0
-    device: str = "auto"
-    speed: str = "full"
+    seed: int = RUN_PARAMS["seed"].default
+    device: str = RUN_PARAMS["device"].default
+    speed: str = RUN_PARAMS["speed"].default
     baseline_name: str | None = None
-    baseline: bool = False
+    baseline: bool = BASELINE.default
     bp_lr: float | None = None
     url_errors: dict[str, str] = field(default_factory=dict)
     url_warnings: list[str] = field(default_factory=list)
@@ -53,7 +61,7 @@ def preset_values(exp_cls: type[Experiment], preset: str | None) -> dict[str, An
     return exp_cls.resolve_params(preset)
 
 
-def _baseline_lr_param(baseline_name: str | None):
+def _baseline_lr_param(baseline_name: str | None) -> Param | None:
     if not baseline_name:
         return None
     spec = get_experiment(baseline_name).params
@@ -65,14 +73,14 @@ def initial_state(
 ) -> LabState:
     """The page's state on a first visit: preset values overlaid with what the URL asks for."""
     errors: dict[str, str] = {}
-    warnings: list[str] = []
+    unknown: list[str] = []
     preset = exp_cls.default_preset
     raw_preset = query.get("preset")
     if raw_preset is not None:
         if raw_preset in exp_cls.presets:
             preset = raw_preset
         else:
-            errors["preset"] = str(ParamError("preset", f"{raw_preset!r} is not one of {', '.join(exp_cls.presets)}"))
+            errors["preset"] = str(ParamError("preset", f"{quoted(raw_preset)} is not one of {', '.join(exp_cls.presets)}"))
     values = preset_values(exp_cls, preset)
     lab = LabState(exp_cls.name, preset, values, baseline_name=baseline_name)
     bp_lr_param = _baseline_lr_param(baseline_name)
@@ -80,40 +88,31 @@ def initial_state(
         if name in ("preset", *IGNORED_QUERY):
             continue
         try:
-            if name == "seed":
-                lab.seed = _parse_seed(raw)
-            elif name == "baseline" and baseline_name:
-                lab.baseline = _parse_bool(name, raw)
+            if name in URL_SETTINGS:
+                setattr(lab, name, RUN_PARAMS[name].parse(raw))
+            elif name == BASELINE.name and baseline_name:
+                lab.baseline = BASELINE.parse(raw)
             elif name == "bp_lr" and bp_lr_param is not None:
                 lab.bp_lr = bp_lr_param.parse(raw)
             elif name in exp_cls.params:
                 lab.values = exp_cls.params.resolve({name: raw}, base=lab.values)
             else:
-                warnings.append(f"Ignored the URL parameter {name!r}: {exp_cls.name} has no such parameter.")
+                unknown.append(name)
         except ParamError as exc:
             errors[name] = f"{exc}" if name in exp_cls.params else f"{name}: {exc.reason}"
-    lab.url_errors, lab.url_warnings = errors, warnings
+    lab.url_errors, lab.url_warnings = errors, _unknown_warnings(exp_cls.name, unknown)
     return lab
 
 
-def _parse_seed(raw: str) -> int:
-    text = str(raw).strip()
-    try:
-        value = float(text)
-    except ValueError:
-        raise ParamError("seed", f"{text!r} is not a whole number from 0 to {SEED_MAX}") from None
-    if not value.is_integer() or not 0 <= value <= SEED_MAX:
-        raise ParamError("seed", f"{text} is out of range; allowed: a whole number from 0 to {SEED_MAX}")
-    return int(value)
-
-
-def _parse_bool(name: str, raw: str) -> bool:
-    lowered = str(raw).strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise ParamError(name, f"{raw!r} is not true or false")
+def _unknown_warnings(experiment: str, names: list[str]) -> list[str]:
+    """One message for all the URL parameters the experiment does not have, each name quoted and cut."""
+    if not names:
+        return []
+    if len(names) == 1:
+        return [f"Ignored the URL parameter {quoted(names[0])}: {experiment} has no such parameter."]
+    listed = ", ".join(quoted(name) for name in names[:NAMES_LISTED])
+    more = f" and {len(names) - NAMES_LISTED} more" if len(names) > NAMES_LISTED else ""
+    return [f"Ignored {len(names)} URL parameters that {experiment} does not have: {listed}{more}."]
 
 
 def query_for(exp_cls: type[Experiment], lab: LabState) -> dict[str, str]:
@@ -126,12 +125,12 @@ def query_for(exp_cls: type[Experiment], lab: LabState) -> dict[str, str]:
         value = lab.values.get(param.name, base[param.name])
         if value != base[param.name]:
             query[param.name] = param.to_text(value)
-    if lab.seed:
-        query["seed"] = str(lab.seed)
+    query.update(RUN_PARAMS.to_query({name: getattr(lab, name) for name in URL_SETTINGS}))
     if lab.baseline:
-        query["baseline"] = "true"
-        if lab.bp_lr is not None:
-            query["bp_lr"] = repr(float(lab.bp_lr))
+        query[BASELINE.name] = BASELINE.to_text(lab.baseline)
+        bp_lr_param = _baseline_lr_param(lab.baseline_name)
+        if lab.bp_lr is not None and bp_lr_param is not None:
+            query["bp_lr"] = bp_lr_param.to_text(lab.bp_lr)
     return query
 
 

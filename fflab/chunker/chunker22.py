@@ -19,6 +19,7 @@ does. Measured: neither costs accuracy (reference preset, seeds 0-4: 100% on 200
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -34,10 +35,28 @@ from fflab.chunker.blocks22 import (
 )
 from fflab.chunker.common import PAPERS, SOURCE, ChunkerExperiment, binary_accuracy, to_numpy
 from fflab.chunker.streams import BLOCK_LEN, BLOCK_SYMBOLS, BlockStream
+from fflab.chunker.text import BLOCKS_TEACHING
 from fflab.experiment import Preset
 from fflab.params import Param, ParamSpec
 
 RASTER_ROWS = 400  # the surprise raster is averaged down to at most this many rows for plotting
+
+@dataclass(frozen=True)
+class Chunker22Snapshot:
+    """A fixed test stream of `show_blocks` blocks (n symbols), traced with the current nets, and the raster."""
+
+    symbol_names: list[str]  # the 22 symbols, by index: a, x, b1 .. b20
+    stream: np.ndarray  # (n,) int: the symbols of the test stream
+    p_actual: np.ndarray  # (n,): A's probability of each symbol, predicted one step before (NaN for the first)
+    surprises: np.ndarray  # (n,) bool: the symbols C sees
+    labels: np.ndarray  # (blocks,): 1 where the block began with a
+    label_prob: np.ndarray  # (blocks,): C's P(the block began with a), read at the block's end
+    label_prob_single: np.ndarray  # (blocks,): the same from the single net
+    threshold: float
+    block_len: int
+    raster: np.ndarray  # (rows, block_len): share of streams surprised per position; rows average training blocks
+    raster_blocks: np.ndarray  # (rows,): the first training block (1-based) of each raster row
+
 
 PARAMS = ParamSpec([
     Param("blocks", "int", 600, "Training blocks per stream (one update of each net per block).", low=1,
@@ -91,6 +110,7 @@ class Chunker22(ChunkerExperiment):
     params = PARAMS
     presets = PRESETS
     default_preset = "reference"
+    teaching = BLOCKS_TEACHING
 
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
         super().__init__(params, seed, device)
@@ -169,24 +189,24 @@ class Chunker22(ChunkerExperiment):
             "next_accuracy_single": float(r["next_single"].mean()),
         }
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> Chunker22Snapshot:
         r = self.rollout(1, self.p["show_blocks"], offset=2)
         # A's probability of each symbol, predicted one step before (nothing predicted the stream's first)
         p_prev = np.concatenate([[np.nan], r["p_next"][0].reshape(-1)[:-1]])
         rows, block_index = _downsample_rows(self.raster[: self.steps_done], RASTER_ROWS)
-        return {
-            "symbol_names": list(BLOCK_SYMBOLS),
-            "stream": r["symbols"][0].reshape(-1).astype(int),
-            "p_actual": p_prev.astype(np.float32),
-            "surprises": r["surprises"][0].reshape(-1).astype(bool),
-            "labels": r["labels"][0],
-            "label_prob": r["label_c"][0],
-            "label_prob_single": r["label_single"][0],
-            "threshold": self.p["threshold"],
-            "block_len": BLOCK_LEN,
-            "raster": rows,
-            "raster_blocks": block_index,
-        }
+        return Chunker22Snapshot(
+            symbol_names=list(BLOCK_SYMBOLS),
+            stream=r["symbols"][0].reshape(-1).astype(int),
+            p_actual=p_prev.astype(np.float32),
+            surprises=r["surprises"][0].reshape(-1).astype(bool),
+            labels=r["labels"][0],
+            label_prob=r["label_c"][0],
+            label_prob_single=r["label_single"][0],
+            threshold=self.p["threshold"],
+            block_len=BLOCK_LEN,
+            raster=rows,
+            raster_blocks=block_index,
+        )
 
 
 def _downsample_rows(rows: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:

@@ -9,11 +9,11 @@ import numpy as np
 import torch
 from torch import nn
 
+from fflab.chunker.text import CHUNKERS_1991, COMPRESSION_1992
 from fflab.experiment import Experiment
 
 SOURCE = "cybertronai/schmidhuber-problems wave 4"
-PAPERS = ("J. Schmidhuber (1991), Neural sequence chunkers, TR FKI-148-91; (1992) Learning complex, extended "
-          "sequences using the principle of history compression, Neural Computation 4(2)")
+PAPERS = f"{CHUNKERS_1991.short}; {COMPRESSION_1992.short}"  # cited in full in `text.py`
 
 
 class ChunkerExperiment(Experiment):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -36,11 +37,34 @@ from fflab.chunker.recall import (
     recall_gradient_by_depth,
 )
 from fflab.chunker.streams import DEEP_SYMBOLS, trigger_sequences
+from fflab.chunker.text import DEEP_TEACHING
 from fflab.experiment import Preset
 from fflab.params import Param, ParamSpec
 
 GRADIENT_SEQUENCES = 8  # fixed test sequences for the baseline's gradient-by-depth probe
 GRADIENT_EVERY = 10  # steps between two probes (each costs about one baseline forward pass)
+
+@dataclass(frozen=True)
+class ChunkerDeepSnapshot:
+    """A fixed test sequence of T symbols traced with the current nets, and the baseline's gradient probe."""
+
+    symbol_names: list[str]  # the symbols, by index: A, B, then the filler 1 .. 5
+    T: int  # the sequence length
+    sequence: np.ndarray  # (T,) int: the symbols of the test sequence
+    p_actual: np.ndarray  # (T,): A's probability of each symbol, predicted one step before (NaN for the first)
+    surprises: np.ndarray  # (T,) bool: the symbols C sees
+    threshold: float
+    event_positions: np.ndarray  # (events,) int: the time of each surprise, C's whole input
+    event_symbols: np.ndarray  # (events,) int: the symbol of each surprise
+    trigger: int  # the sequence's trigger (a symbol index)
+    recall_choice: int  # the trigger C predicts for the last step
+    recall_choice_baseline: int  # the same from the full-BPTT baseline
+    gradient_by_depth: np.ndarray  # (T - 1,): the baseline's recall-gradient norm by distance back
+    effective_depth_baseline: int  # the farthest distance back where that norm is ≥ 1% of its value at 0
+    compressed_length: int  # symbols in C's stream
+    updates: dict[str, int]  # updates so far: "chunker" (A and C together), "baseline"
+    seconds: dict[str, float]  # compute seconds so far, the same keys
+
 
 PARAMS = ParamSpec([
     Param("T", "int", 1200, "Sequence length: the trigger must be recalled T − 1 steps later.", low=50, high=2000,
@@ -94,6 +118,7 @@ class ChunkerDeep(ChunkerExperiment):
     params = PARAMS
     presets = PRESETS
     default_preset = "quick"
+    teaching = DEEP_TEACHING
 
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
         super().__init__(params, seed, device)
@@ -174,27 +199,27 @@ class ChunkerDeep(ChunkerExperiment):
             "seconds_baseline": self.seconds["baseline"],
         }
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> ChunkerDeepSnapshot:
         sequences, triggers = self._sequences(1, self.generator(2))
         a_out, c_out, base = self._recall(sequences)
         p_actual = np.concatenate([[np.nan], to_numpy(a_out.p_actual[0])])
         valid = to_numpy(c_out.compressed.valid[0]).astype(bool)
         norms = self.gradient_by_depth()
-        return {
-            "symbol_names": list(DEEP_SYMBOLS),
-            "T": self.p["T"],
-            "sequence": to_numpy(sequences[0]).astype(int),
-            "p_actual": p_actual.astype(np.float32),
-            "surprises": to_numpy(a_out.surprises[0]).astype(bool),
-            "threshold": self.p["threshold"],
-            "event_positions": to_numpy(c_out.compressed.positions[0])[valid].astype(int),
-            "event_symbols": to_numpy(c_out.compressed.symbols[0])[valid].astype(int),
-            "trigger": int(triggers[0]),
-            "recall_choice": int(c_out.recall_choice[0]),
-            "recall_choice_baseline": int(base.recall_choice[0]),
-            "gradient_by_depth": norms.astype(np.float64),
-            "effective_depth_baseline": effective_depth(norms),
-            "compressed_length": int(c_out.compressed.counts[0]),
-            "updates": dict(self.updates),
-            "seconds": dict(self.seconds),
-        }
+        return ChunkerDeepSnapshot(
+            symbol_names=list(DEEP_SYMBOLS),
+            T=self.p["T"],
+            sequence=to_numpy(sequences[0]).astype(int),
+            p_actual=p_actual.astype(np.float32),
+            surprises=to_numpy(a_out.surprises[0]).astype(bool),
+            threshold=self.p["threshold"],
+            event_positions=to_numpy(c_out.compressed.positions[0])[valid].astype(int),
+            event_symbols=to_numpy(c_out.compressed.symbols[0])[valid].astype(int),
+            trigger=int(triggers[0]),
+            recall_choice=int(c_out.recall_choice[0]),
+            recall_choice_baseline=int(base.recall_choice[0]),
+            gradient_by_depth=norms.astype(np.float64),
+            effective_depth_baseline=effective_depth(norms),
+            compressed_length=int(c_out.compressed.counts[0]),
+            updates=dict(self.updates),
+            seconds=dict(self.seconds),
+        )

@@ -1,6 +1,6 @@
 """`fastweights-delay`: recall a pattern after an unknown delay, with all memory in a fast weight matrix.
 
-Schmidhuber (1992), *Learning to control fast-weight memories*. A pattern P ∈ {±1}^p is shown with a store
+Schmidhuber (1992), cited in `text.py`. A pattern P ∈ {±1}^p is shown with a store
 flag at t = 0, then K random distractors, then a recall flag; the output at recall must be P. A feed-forward
 slow net (no recurrence) reads only the current input x_t and emits
 
@@ -13,8 +13,10 @@ so W_fast is the only path across the gap. Gradients come from autograd through 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -22,6 +24,7 @@ from torch import nn
 from fflab.experiment import Preset
 from fflab.fastweights.common import SOURCE, FastWeightExperiment, require_order, to_numpy
 from fflab.fastweights.rules import cumulative_gated_writes
+from fflab.fastweights.text import DELAY_TEACHING
 from fflab.params import Param, ParamSpec
 
 
@@ -68,6 +71,28 @@ def make_episodes(batch: int, pattern_bits: int, delay: int, generator: torch.Ge
     return x, bits[:, 0].clone()
 
 
+@dataclass(frozen=True)
+class DelaySnapshot:
+    """One held-out test episode of T = show_delay + 2 steps, traced with the current slow weights."""
+
+    inputs: np.ndarray  # (T, p + 2): the pattern bits, then the store and recall flags, per step
+    phase: list[str]  # per step: "store", then "distractor"s, then "recall"
+    fast_weights: np.ndarray  # (frames, p, d_k): W_fast after each step in `fast_weight_steps`
+    fast_weight_steps: list[int]  # the steps `fast_weights` holds: all when few, else evenly spaced
+    fast_weight_norm: np.ndarray  # (T,): ‖W_fast‖ after each step
+    gate: np.ndarray  # (T,): the write gate g per step
+    keys: np.ndarray  # (T, d_k)
+    values: np.ndarray  # (T, p)
+    queries: np.ndarray  # (T, d_k)
+    readout: np.ndarray  # (T, p): what a read W_fast q at each step would give; only the last is scored
+    output: np.ndarray  # (p,): the read-out at recall
+    target: np.ndarray  # (p,): the stored pattern, ±1
+    eta: float
+    train_delays: tuple[int, int]  # (delay_min, delay_max)
+    test_delays: list[int]  # delays the last `evaluate` measured (empty before it)
+    accuracy_by_delay: list[float]  # held-out bit accuracy at each of `test_delays`
+
+
 DELAY_PARAMS = ParamSpec([
     Param("steps", "int", 3000, "Training batches (each with one delay drawn from the training range).",
           low=1, high=200_000),
@@ -107,6 +132,7 @@ class FastWeightsDelay(FastWeightExperiment):
     params = DELAY_PARAMS
     presets = DELAY_PRESETS
     default_preset = "reference"
+    teaching = DELAY_TEACHING
 
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
         super().__init__(params, seed, device)
@@ -156,7 +182,7 @@ class FastWeightsDelay(FastWeightExperiment):
         return metrics
 
     @torch.no_grad()
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> DelaySnapshot:
         """One fixed held-out episode at `show_delay`, step by step (W_fast at up to MAX_FRAMES steps), and the
         accuracy per test delay once `evaluate` has run."""
         x, target = make_episodes(1, self.p["pattern_bits"], self.p["show_delay"], self.generator(3))
@@ -166,27 +192,25 @@ class FastWeightsDelay(FastWeightExperiment):
         readout = (fast @ out["query"][0, :, :, None])[..., 0]  # what a read at each step would give, (T, p)
         T = x.shape[1]
         frames = frame_steps(T, fast[0].numel())
-        phase = ["store"] + ["distractor"] * (T - 2) + ["recall"]
         delays = sorted(self.accuracy_by_test_delay)
-        return {
-            "inputs": to_numpy(x[0]),
-            "phase": phase,
-            "fast_weights": to_numpy(fast[frames]),
-            "fast_weight_steps": frames.tolist(),
-            "fast_weight_norm": to_numpy(fast.flatten(1).norm(dim=1)),
-            "gate": to_numpy(out["gate"][0]),
-            "keys": to_numpy(out["key"][0]),
-            "values": to_numpy(out["value"][0]),
-            "queries": to_numpy(out["query"][0]),
-            "readout": to_numpy(readout),
-            "output": to_numpy(readout[-1]),
-            "target": to_numpy(target[0]),
-            "eta": self.p["eta"],
-            "train_delays": (self.p["delay_min"], self.p["delay_max"]),
-            "test_delays": delays,
-            "accuracy_by_delay": [self.accuracy_by_test_delay[d] for d in delays],
-        }
-
+        return DelaySnapshot(
+            inputs=to_numpy(x[0]),
+            phase=["store"] + ["distractor"] * (T - 2) + ["recall"],
+            fast_weights=to_numpy(fast[frames]),
+            fast_weight_steps=frames.tolist(),
+            fast_weight_norm=to_numpy(fast.flatten(1).norm(dim=1)),
+            gate=to_numpy(out["gate"][0]),
+            keys=to_numpy(out["key"][0]),
+            values=to_numpy(out["value"][0]),
+            queries=to_numpy(out["query"][0]),
+            readout=to_numpy(readout),
+            output=to_numpy(readout[-1]),
+            target=to_numpy(target[0]),
+            eta=self.p["eta"],
+            train_delays=(self.p["delay_min"], self.p["delay_max"]),
+            test_delays=delays,
+            accuracy_by_delay=[self.accuracy_by_test_delay[d] for d in delays],
+        )
 
 MAX_FRAMES = 200
 MAX_FRAME_CELLS = 200_000  # numbers in all frames together: keeps a snapshot small however large W_fast is

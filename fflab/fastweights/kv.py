@@ -10,8 +10,10 @@ the writes (autograd) to make the projected keys nearly orthogonal.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -19,6 +21,7 @@ from torch import nn
 from fflab.experiment import Preset
 from fflab.fastweights.common import SOURCE, FastWeightExperiment, to_numpy
 from fflab.fastweights.rules import delta_rule, delta_rule_states, sum_rule, sum_rule_states
+from fflab.fastweights.text import KV_TEACHING
 from fflab.params import Param, ParamSpec
 
 CAPACITY_MAX_PAIRS = 12
@@ -104,6 +107,28 @@ class KeyProjector(nn.Module):
         self.weight = nn.Parameter(torch.eye(key_dim) + 0.05 * torch.randn(key_dim, key_dim, generator=generator))
 
 
+@dataclass(frozen=True)
+class KVSnapshot:
+    """One held-out episode of N pairs (raw keys d, values d_v), the current W_K, and the capacity curves."""
+
+    rule: str  # the write rule, "sum" or "delta"
+    key_cosine_before: np.ndarray  # (N, N): cosines between the raw keys
+    key_cosine_after: np.ndarray  # (N, N): cosines between the keys projected by W_K
+    key_projection: np.ndarray  # (d, d): W_K
+    raw_keys: np.ndarray  # (N, d)
+    written_keys: np.ndarray  # (N, d): the keys as the rule wrote them (W_K k; unit length for delta)
+    values: np.ndarray  # (N, d_v)
+    fast_weights: np.ndarray  # (d_v, d): W_fast after the last write
+    fast_weights_each_write: np.ndarray  # (N, d_v, d): W_fast after each write
+    fast_weight_norm: np.ndarray  # (N,): ‖W_fast‖ after each write
+    retrieval_cosine_before: np.ndarray  # (N,): cosine(retrieved, stored) per pair with W_K = I
+    retrieval_cosine_after: np.ndarray  # (N,): the same with the current W_K
+    capacity_pairs: list[int]  # N = 1..CAPACITY_MAX_PAIRS, the x axis of the capacity curves
+    capacity_cosine: list[float]  # mean retrieval cosine per N, this run's rule, current W_K
+    capacity_cosine_by_rule: dict[str, list[float]]  # the same for each rule ("sum", "delta")
+    capacity_cosine_untrained: dict[str, list[float]]  # the same per rule with W_K = I
+
+
 KV_PARAMS = ParamSpec([
     Param("steps", "int", 1500, "SGD updates, one episode each.", low=1, high=1_000_000),
     Param("updates_per_step", "int", 100, "SGD updates per reported step (for smoother curves and less overhead).",
@@ -145,6 +170,7 @@ class FastWeightsKV(FastWeightExperiment):
     params = KV_PARAMS
     presets = KV_PRESETS
     default_preset = "reference"
+    teaching = KV_TEACHING
 
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
         super().__init__(params, seed, device)
@@ -224,7 +250,7 @@ class FastWeightsKV(FastWeightExperiment):
         return {"cosine_before": self.mean_cosine(identity), "cosine_after": self.mean_cosine(self.model.weight)}
 
     @torch.no_grad()
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> KVSnapshot:
         """One held-out episode, its raw keys (before) and projected keys (after): key cosines, retrieval of every
         pair, W_fast after each write; W_K; the capacity curves."""
         keys, values, query = self.episodes(1, self.generator(2))
@@ -240,21 +266,21 @@ class FastWeightsKV(FastWeightExperiment):
         projected = keys[0] @ self.model.weight.T
         unit_raw, unit_projected = F.normalize(keys[0], dim=-1), F.normalize(projected, dim=-1)
         curves = self.capacity_curves()
-        return {
-            "rule": rule,
-            "key_cosine_before": to_numpy(unit_raw @ unit_raw.T),
-            "key_cosine_after": to_numpy(unit_projected @ unit_projected.T),
-            "key_projection": to_numpy(self.model.weight),
-            "raw_keys": to_numpy(keys[0]),
-            "written_keys": to_numpy(written),
-            "values": to_numpy(values[0]),
-            "fast_weights": to_numpy(fast_each_write[-1]),
-            "fast_weights_each_write": to_numpy(fast_each_write),
-            "fast_weight_norm": to_numpy(fast_each_write.flatten(1).norm(dim=1)),
-            "retrieval_cosine_before": retrieval["before"],
-            "retrieval_cosine_after": retrieval["after"],
-            "capacity_pairs": list(range(1, CAPACITY_MAX_PAIRS + 1)),
-            "capacity_cosine": curves[rule],
-            "capacity_cosine_by_rule": curves,
-            "capacity_cosine_untrained": self._untrained_capacity(),
-        }
+        return KVSnapshot(
+            rule=rule,
+            key_cosine_before=to_numpy(unit_raw @ unit_raw.T),
+            key_cosine_after=to_numpy(unit_projected @ unit_projected.T),
+            key_projection=to_numpy(self.model.weight),
+            raw_keys=to_numpy(keys[0]),
+            written_keys=to_numpy(written),
+            values=to_numpy(values[0]),
+            fast_weights=to_numpy(fast_each_write[-1]),
+            fast_weights_each_write=to_numpy(fast_each_write),
+            fast_weight_norm=to_numpy(fast_each_write.flatten(1).norm(dim=1)),
+            retrieval_cosine_before=retrieval["before"],
+            retrieval_cosine_after=retrieval["after"],
+            capacity_pairs=list(range(1, CAPACITY_MAX_PAIRS + 1)),
+            capacity_cosine=curves[rule],
+            capacity_cosine_by_rule=curves,
+            capacity_cosine_untrained=self._untrained_capacity(),
+        )

@@ -1,6 +1,6 @@
 """`srwm`: a self-referential weight matrix that meta-learns AND, OR, XOR and NAND from 4 demonstrations.
 
-Schmidhuber (1993), *A self-referential weight matrix*, in the continuous relaxation of the reference script:
+Schmidhuber (1993), cited in `text.py`, in the continuous relaxation of the reference script:
 the recurrent matrix is W_eff = W_slow + W_fast, and every step the net itself emits soft row and column
 pointers (softmaxes), a write value (tanh) and a gate (sigmoid) and writes η·g·val·row colᵀ into W_fast, which
 is reset every episode. An episode shows the 4 inputs of one boolean function with their labels (demo), then
@@ -11,8 +11,10 @@ The slow weights learn by autograd through every write (BPTT), Adam, each gradie
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -20,6 +22,7 @@ from torch import nn
 from fflab.experiment import Preset
 from fflab.fastweights.common import SOURCE, FastWeightExperiment, to_numpy
 from fflab.fastweights.rules import pointer_write
+from fflab.fastweights.text import SRWM_TEACHING
 from fflab.params import Param, ParamSpec
 
 TASKS = ("AND", "OR", "XOR", "NAND")
@@ -97,6 +100,26 @@ def query_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     return F.binary_cross_entropy_with_logits(logits[:, DEMO_STEPS:], targets[:, DEMO_STEPS:])
 
 
+@dataclass(frozen=True)
+class SRWMSnapshot:
+    """One held-out episode per task (8 steps: 4 demo, 4 query) of a net with n hidden units."""
+
+    tasks: list[str]  # the task of each episode, in order: AND, OR, XOR, NAND
+    phase: list[str]  # per step: "demo" or "query"
+    inputs: np.ndarray  # (tasks, 8, 4): x0, x1 (±1), the demo label (±1, 0 in the query phase), the demo flag
+    targets: np.ndarray  # (tasks, 8): the labels, 0 or 1
+    prediction: np.ndarray  # (tasks, 8): the net's P(label = 1)
+    fast_weights_after_demo: np.ndarray  # (tasks, n, n): W_fast after the last demo step
+    fast_weights: np.ndarray  # (tasks, 8, n, n): W_fast after each step
+    row_pointer: np.ndarray  # (tasks, 8, n): the soft row pointer of each write (sums to 1)
+    col_pointer: np.ndarray  # (tasks, 8, n): the soft column pointer
+    write_strength: np.ndarray  # (tasks, 8): η·g·val of each write
+    gate: np.ndarray  # (tasks, 8): the write gate g
+    slow_weights: np.ndarray  # (n, n): W_slow
+    eta: float
+    self_modify: bool  # whether the run lets the net write into its own matrix
+
+
 SRWM_PARAMS = ParamSpec([
     Param("episodes", "int", 3000, "Training episodes (each of a random task).", low=1, high=1_000_000),
     Param("batch", "int", 1, "Episodes per Adam update.", low=1, high=1024),
@@ -137,6 +160,7 @@ class SelfReferentialWeightMatrix(FastWeightExperiment):
     params = SRWM_PARAMS
     presets = SRWM_PRESETS
     default_preset = "reference"
+    teaching = SRWM_TEACHING
 
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
         super().__init__(params, seed, device)
@@ -188,24 +212,24 @@ class SelfReferentialWeightMatrix(FastWeightExperiment):
         return metrics
 
     @torch.no_grad()
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> SRWMSnapshot:
         """One held-out episode per task: W_fast after the demo phase, pointers and write strength per step."""
         task = torch.arange(len(TASKS))
         x, targets = (t.to(self.device) for t in make_episodes(task, self.generator(2)))
         logits, record = self.model(x, self.p["eta"], self.p["self_modify"], trace=True)
-        return {
-            "tasks": list(TASKS),
-            "phase": ["demo"] * DEMO_STEPS + ["query"] * DEMO_STEPS,
-            "inputs": to_numpy(x),
-            "targets": to_numpy(targets),
-            "prediction": to_numpy(torch.sigmoid(logits)),
-            "fast_weights_after_demo": to_numpy(record["fast_weights"][:, DEMO_STEPS - 1]),
-            "fast_weights": to_numpy(record["fast_weights"]),
-            "row_pointer": to_numpy(record["row"]),
-            "col_pointer": to_numpy(record["col"]),
-            "write_strength": to_numpy(self.p["eta"] * record["gate"] * record["value"]),
-            "gate": to_numpy(record["gate"]),
-            "slow_weights": to_numpy(self.model.w_slow),
-            "eta": self.p["eta"],
-            "self_modify": self.p["self_modify"],
-        }
+        return SRWMSnapshot(
+            tasks=list(TASKS),
+            phase=["demo"] * DEMO_STEPS + ["query"] * DEMO_STEPS,
+            inputs=to_numpy(x),
+            targets=to_numpy(targets),
+            prediction=to_numpy(torch.sigmoid(logits)),
+            fast_weights_after_demo=to_numpy(record["fast_weights"][:, DEMO_STEPS - 1]),
+            fast_weights=to_numpy(record["fast_weights"]),
+            row_pointer=to_numpy(record["row"]),
+            col_pointer=to_numpy(record["col"]),
+            write_strength=to_numpy(self.p["eta"] * record["gate"] * record["value"]),
+            gate=to_numpy(record["gate"]),
+            slow_weights=to_numpy(self.model.w_slow),
+            eta=self.p["eta"],
+            self_modify=self.p["self_modify"],
+        )

@@ -16,30 +16,36 @@ import torch
 
 from fflab.data import DATASETS, Dataset, load_dataset
 from fflab.experiment import Experiment, report_status
-from fflab.params import Param
+from fflab.ff.snapshot import ClassifierSnapshot, LayerEvaluation
+from fflab.metric_names import metric
+from fflab.params import Condition, Param
 
 SHARED_PARAMS = [
     Param("dataset", "choice", "digits", "Which images to learn: scikit-learn's 8x8 digits (offline), MNIST or Fashion-MNIST.",
-          choices=DATASETS),
+          choices=DATASETS, group="data"),
     Param("hidden", "int_list", (500, 500), "Hidden layer widths, first to last (e.g. 500,500).", low=4, high=4000,
-          unit="units", max_items=6),
+          unit="units", max_items=6, group="model"),
     Param("pixels", "choice", "unit", "Pixel scaling: `unit` keeps [0, 1]; `standardize` subtracts the training "
-          "mean and divides by the standard deviation.", choices=("unit", "standardize")),
-    Param("optimizer", "choice", "adam", "The optimiser of every layer.", choices=("adam", "sgd")),
-    Param("lr", "float", 0.01, "Learning rate.", low=1e-6, high=1.0, log=True, live=True),
+          "mean and divides by the standard deviation.", choices=("unit", "standardize"), group="data"),
+    Param("optimizer", "choice", "adam", "The optimiser of every layer.", choices=("adam", "sgd"), group="optimiser"),
+    Param("lr", "float", 0.01, "Learning rate.", low=1e-6, high=1.0, log=True, live=True, group="optimiser"),
     Param("lr_decay", "choice", "none", "`linear` lowers the learning rate steadily to 0 by the end of training "
-          "(of each layer's phase, when layers train one after another).", choices=("none", "linear")),
-    Param("momentum", "float", 0.9, "SGD momentum (ignored by Adam).", low=0.0, high=0.999),
-    Param("weight_decay", "float", 0.0, "L2 weight decay.", low=0.0, high=0.1),
+          "(of each layer's phase, when layers train one after another).", choices=("none", "linear"),
+          group="optimiser"),
+    Param("momentum", "float", 0.9, "SGD momentum (ignored by Adam).", low=0.0, high=0.999, group="optimiser",
+          applies=("optimizer", "sgd")),
+    Param("weight_decay", "float", 0.0, "L2 weight decay.", low=0.0, high=0.1, group="optimiser"),
     Param("batch_size", "int", 100, "Samples per step; 0 trains on the full training set every step.", low=0,
-          high=60000, unit="samples"),
+          high=60000, unit="samples", group="schedule"),
     Param("steps", "int", 1000, "Training steps (per layer when layers train one after another).", low=1,
-          high=1_000_000, unit="steps"),
+          high=1_000_000, unit="steps", group="schedule",
+          applies=Condition("epochs", (0.0,), reason="epochs decides the run length")),
     Param("epochs", "float", 0.0, "If above 0, sets the steps to this many passes over the training set.", low=0.0,
-          high=500.0, unit="epochs"),
-    Param("eval_every", "int", 100, "Steps between evaluations while training.", low=1, high=100_000, unit="steps"),
+          high=500.0, unit="epochs", group="schedule"),
+    Param("eval_every", "int", 100, "Steps between evaluations while training.", low=1, high=100_000, unit="steps",
+          group="evaluation"),
     Param("eval_samples", "int", 2000, "Held-out and training samples scored at each evaluation while training "
-          "(the final figures use the whole test set).", low=100, high=60000, unit="samples"),
+          "(the final figures use the whole test set).", low=100, high=60000, unit="samples", group="evaluation"),
 ]
 
 
@@ -213,14 +219,16 @@ class ClassifierExperiment(Experiment):
         h, w = self.data.image_shape
         return weight[:count].detach().float().cpu().numpy().reshape(-1, h, w)
 
-    def base_snapshot(self) -> dict[str, Any]:
-        return {
-            "confusion": self.confusion.copy(),
-            "class_names": list(self.data.class_names),
-            "image_shape": self.data.image_shape,
-            "dataset": self.dataset_name,
-            "eval_samples": int(len(self.eval_test)),
-        }
+    def classifier_snapshot(self) -> ClassifierSnapshot:
+        """What every classifier's snapshot holds (its `classifier`)."""
+        h, w = self.data.image_shape
+        return ClassifierSnapshot(
+            confusion=self.confusion.copy(),
+            class_names=tuple(self.data.class_names),
+            image_shape=(int(h), int(w)),
+            dataset=self.dataset_name,
+            eval_samples=int(len(self.eval_test)),
+        )
 
 
 class MultiPredictorClassifier(ClassifierExperiment):
@@ -233,11 +241,12 @@ class MultiPredictorClassifier(ClassifierExperiment):
 
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
         super().__init__(params, seed, device)
-        self.latest_evaluation: dict[str, Any] | None = None
+        self.latest_evaluation: LayerEvaluation | None = None
 
     def layer_evaluation(self, images: torch.Tensor, labels: torch.Tensor) -> tuple[dict[str, torch.Tensor],
-                                                                                   dict[str, Any]]:
-        """Each predictor's predictions for these images, and what the pictures show of each layer."""
+                                                                                   list[np.ndarray], list[float]]:
+        """Each predictor's predictions for these images, and per layer what the pictures show of it: its
+        (classes, classes) matrix and its accuracy as a classifier on its own."""
         raise NotImplementedError
 
     def score_predictors(self, predicted: Mapping[str, torch.Tensor], labels: torch.Tensor) -> dict[str, float]:
@@ -248,20 +257,21 @@ class MultiPredictorClassifier(ClassifierExperiment):
         self.keep_confusion(labels, predicted[self.p["predict"]])
         accuracy = {name: float((p == labels).float().mean()) for name, p in predicted.items()}
         metrics = {"test_accuracy": accuracy[self.p["predict"]]}
-        metrics.update({f"test_accuracy.{name}": value for name, value in accuracy.items()})
+        metrics.update({metric("test_accuracy", name): value for name, value in accuracy.items()})
         return metrics
 
     @torch.no_grad()
     def _score_test(self, images: torch.Tensor, labels: torch.Tensor, step: int) -> dict[str, float]:
         """`step` is the number of training steps the scored weights have had (for the figures' titles)."""
-        predicted, layers = self.layer_evaluation(images, labels)
+        predicted, matrices, layer_accuracy = self.layer_evaluation(images, labels)
         metrics = self.score_predictors(predicted, labels)
-        self.latest_evaluation = {
-            **layers,
-            "predictor_accuracy": {name: metrics[f"test_accuracy.{name}"] for name in predicted},
-            "images": len(labels),
-            "step": step,
-        }
+        self.latest_evaluation = LayerEvaluation(
+            layer_matrices=tuple(matrices),
+            layer_accuracy=tuple(layer_accuracy),
+            predictor_accuracy={name: metrics[metric("test_accuracy", name)] for name in predicted},
+            images=len(labels),
+            step=step,
+        )
         return metrics
 
     def live_evaluation(self) -> dict[str, float]:
@@ -275,10 +285,9 @@ class MultiPredictorClassifier(ClassifierExperiment):
         return metrics
 
     @torch.no_grad()
-    def evaluation_for_pictures(self) -> tuple[dict[str, Any], int]:
-        """The latest evaluation (before the first, a small held-out probe's) and the step it scored."""
+    def evaluation_for_pictures(self) -> LayerEvaluation:
+        """The latest evaluation (before the first, a small held-out probe's)."""
         if self.latest_evaluation is None:
             probe = self.eval_test[: self.PROBE_IMAGES]
             self._score_test(self.x_test[probe], self.y_test[probe], self.steps_done)
-        evaluation = dict(self.latest_evaluation)
-        return evaluation, evaluation.pop("step")
+        return self.latest_evaluation

@@ -1,6 +1,6 @@
 """Forward-Forward building blocks: label overlay, goodness, the layer-local losses.
 
-Hinton (2022), "The Forward-Forward Algorithm: Some Preliminary Investigations".
+Hinton (2022), cited in `fflab/ff/forward_forward/text.py`.
 Each layer sees its input normalised (so the previous layer's goodness cannot leak
 through), applies a linear map and a ReLU, and is trained to make its goodness
 high for positive data and low for negative data.
@@ -11,6 +11,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from fflab.metric_names import layer_metric
 
 EPS = 1e-4
 
@@ -60,7 +62,7 @@ def ff_loss(g_pos: torch.Tensor, g_neg: torch.Tensor, threshold: float, kind: st
 def collaborative_goodness(per_layer: list[torch.Tensor], gamma: float) -> list[torch.Tensor]:
     """Each layer's goodness plus γ times the sum of the other layers' goodness, detached.
 
-    Lorberbom et al. (2024), "Layer Collaboration in the Forward-Forward Algorithm": the logit
+    Layer collaboration (Lorberbom et al. 2024, cited in `fflab/studies/text.py`): the logit
     σ(g_k + γ Σ_{j≠k} g_j − θ) of layer k lets it see how the whole net scores a sample, while the
     gradient still reaches layer k only through its own g_k. γ = 0 returns the goodness unchanged.
     """
@@ -128,4 +130,4 @@ def dead_unit_fractions(layers: list[nn.Module], images: torch.Tensor, num_class
             h = layer(h)
             fired = (h > 0).any(dim=0)
             alive[i] = fired if alive[i] is None else alive[i] | fired
-    return {f"dead_fraction.layer{i + 1}": 1.0 - float(a.float().mean()) for i, a in enumerate(alive)}
+    return {layer_metric("dead_fraction", i): 1.0 - float(a.float().mean()) for i, a in enumerate(alive)}

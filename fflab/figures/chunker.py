@@ -8,11 +8,12 @@ and for the deep task the baseline's gradient by depth and the effective-depth b
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+from numpy.typing import ArrayLike
 
 from fflab.figures.common import CHANCE, THRESHOLD, figure, waiting_figure
 from fflab.figures.records import MAX_POINTS, evenly
@@ -98,21 +99,21 @@ def _symbol_colour_index(stream: np.ndarray) -> np.ndarray:
     return np.where(stream == 0, 0, np.where(stream == 1, 1, 2))
 
 
-def surprise_stream_figure(snapshot: Mapping[str, Any] | None, title: str = "What A predicts, and what C sees"
+def surprise_stream_figure(stream: ArrayLike | None, p_actual: ArrayLike | None, surprises: ArrayLike | None = None,
+                           threshold: float = 0.5, symbol_names: Sequence[str] | None = None,
+                           block_len: int | None = None, title: str = "What A predicts, and what C sees"
                            ) -> go.Figure:
-    """Top: the stream as coloured cells. Bottom: A's probability of each actual symbol, the threshold,
-    and the surprises (C's whole input). Blocks, if any, are separated by dotted lines."""
-    snap = snapshot or {}
-    stream = snap.get("stream", snap.get("sequence"))
-    if stream is None or len(stream) == 0 or "p_actual" not in snap:
+    """Top: the stream (symbol indices) as coloured cells. Bottom: A's probability of each actual symbol, the
+    threshold, and the surprises (C's whole input). With `block_len`, blocks are separated by dotted lines."""
+    if stream is None or len(stream) == 0 or p_actual is None:
         return waiting_figure(title, "no snapshot yet")
     stream = np.asarray(stream).astype(int)
-    names = list(snap.get("symbol_names") or [])
+    names = list(symbol_names or [])
     words = [names[s] if s < len(names) else str(s) for s in stream]
     t = np.arange(len(stream))
-    p = np.asarray(snap["p_actual"], dtype=float)
-    surprises = np.asarray(snap.get("surprises", np.zeros(len(stream))), dtype=bool)
-    threshold = float(snap.get("threshold", 0.5))
+    p = np.asarray(p_actual, dtype=float)
+    surprises = np.asarray(np.zeros(len(stream)) if surprises is None else surprises, dtype=bool)
+    threshold = float(threshold)
     ribbon = dict(type="heatmap", z=[_symbol_colour_index(stream)], x=t, y=["stream"], text=[words],
                   zmin=0, zmax=2, showscale=False, yaxis="y2", xgap=0.5,
                   colorscale=[[0, FIRST], [0.33, FIRST], [0.34, SECOND], [0.66, SECOND], [0.67, OTHER], [1, OTHER]],
@@ -126,7 +127,6 @@ def surprise_stream_figure(snapshot: Mapping[str, Any] | None, title: str = "Wha
                  text=[words[i] for i in marked], hovertemplate="surprise at t=%{x}: %{text}<extra></extra>")
     shape, note = _hline(threshold, f"threshold {threshold:g}", THRESHOLD)
     shapes = [shape]
-    block_len = snap.get("block_len")
     if block_len:
         shapes += [dict(type="line", xref="x", x0=b - 0.5, x1=b - 0.5, yref="paper", y0=0, y1=1,
                         line=dict(color=CHANCE, dash="dot", width=1)) for b in range(block_len, len(stream), block_len)]
@@ -136,7 +136,8 @@ def surprise_stream_figure(snapshot: Mapping[str, Any] | None, title: str = "Wha
                   shapes=shapes, annotations=[note])
 
 
-def surprise_raster_figure(raster: Any, raster_blocks: Any, symbol_names: Sequence[str] | None = None) -> go.Figure:
+def surprise_raster_figure(raster: ArrayLike | None, raster_blocks: ArrayLike | None,
+                           symbol_names: Sequence[str] | None = None) -> go.Figure:
     """Share of streams surprised at each position in the block (rows) for each training block (columns)."""
     title = "Surprises by position in the block"
     rows = None if raster is None else np.asarray(raster, dtype=float)
@@ -151,7 +152,8 @@ def surprise_raster_figure(raster: Any, raster_blocks: Any, symbol_names: Sequen
                   hovermode="closest")
 
 
-def gradient_depth_figure(norms: Any, depth: int | None = None, compressed: float | None = None) -> go.Figure:
+def gradient_depth_figure(norms: ArrayLike | None, depth: int | None = None,
+                          compressed: float | None = None) -> go.Figure:
     """The baseline's recall-gradient norm against distance back in time, relative to distance 0, log scale."""
     title = "Baseline: gradient of the recall loss by distance back"
     values = None if norms is None else np.asarray(norms, dtype=float)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,14 +28,13 @@ def square_matrices(value: Any) -> list[np.ndarray]:
     return layers
 
 
-def class_names(snapshot: Mapping[str, Any], k: int) -> list[str]:
-    names = snapshot.get("class_names")
+def class_names(names: Sequence[str] | None, k: int) -> list[str]:
+    """`names` as strings when there are `k` of them, else the class indices."""
     return [str(n) for n in names] if names is not None and len(names) == k else [str(i) for i in range(k)]
 
 
-def titled(title: str, snapshot: Mapping[str, Any], step_key: str) -> str:
+def titled(title: str, images: int | None, step: int | None) -> str:
     """The title with the number of held-out images and the step the matrices were measured at, when known."""
-    images, step = snapshot.get("images"), snapshot.get(step_key)
     if images:
         title += f" · {int(images)} held-out images" + (f", step {int(step)}" if step is not None else "")
     return title
@@ -43,7 +42,7 @@ def titled(title: str, snapshot: Mapping[str, Any], step_key: str) -> str:
 
 def layer_panels(
     layers: list[np.ndarray],
-    accuracy: list,
+    accuracy: Sequence[float | None],
     column_title: str,
     heatmap: Callable[[int, np.ndarray, str, str, str], dict],
 ) -> tuple[list[dict], list[dict], dict]:

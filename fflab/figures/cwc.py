@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+from numpy.typing import ArrayLike
 
 from fflab.figures.class_matrix import (
     CLASS_MATRIX_HEIGHT,
@@ -29,21 +29,27 @@ def row_normalised(matrix: np.ndarray) -> np.ndarray:
     return out
 
 
-def class_goodness_figure(snapshot: Mapping[str, Any] | None) -> go.Figure:
+def class_goodness_figure(
+    class_goodness: Sequence[ArrayLike] | np.ndarray | None,
+    layer_accuracy: Sequence[float | None] = (),
+    names: Sequence[str] | None = None,
+    images: int | None = None,
+    step: int | None = None,
+) -> go.Figure:
     """CwC-FF's class-goodness matrix, one panel per layer.
 
     Row t, column k: the mean goodness of class k's channel group over held-out images of true
     class t, divided by the row's largest entry (hover shows the raw value). A layer that has
     learned its job shows a bright diagonal: each class's images excite their own group most.
-    Panel titles give each layer's accuracy as a standalone classifier when the snapshot has it.
+    Panel titles give each layer's accuracy as a standalone classifier (`layer_accuracy`) where known;
+    the title, the number of held-out `images` scored and the training `step` of the weights.
     """
     title = "Class goodness per layer (rows: true class, columns: class channel group)"
-    snapshot = snapshot or {}
-    layers = square_matrices(snapshot.get("class_goodness"))
+    layers = square_matrices(class_goodness)
     if not layers:
         return waiting_figure(title, "no class-goodness matrix yet", height=CLASS_MATRIX_HEIGHT)
     k = layers[0].shape[0]
-    names = class_names(snapshot, k)
+    names = class_names(names, k)
     ticks = [str(i) for i in range(k)]
     hover = np.array([[f"true {names[t]}, group {names[c]}" for c in range(k)] for t in range(k)], dtype=object)
 
@@ -67,6 +73,6 @@ def class_goodness_figure(snapshot: Mapping[str, Any] | None) -> go.Figure:
             "<extra>" + caption + "</extra>",
         )
 
-    traces, notes, layout = layer_panels(layers, list(snapshot.get("layer_accuracy") or []), "class group", heatmap)
-    return figure(traces, titled(title, snapshot, "class_goodness_step"), height=CLASS_MATRIX_HEIGHT,
+    traces, notes, layout = layer_panels(layers, list(layer_accuracy), "class group", heatmap)
+    return figure(traces, titled(title, images, step), height=CLASS_MATRIX_HEIGHT,
                   hovermode="closest", annotations=notes, margin=CLASS_MATRIX_MARGIN, **layout)

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from fflab.figures.common import figure, layer_colour, waiting_figure
-from fflab.figures.records import MAX_POINTS, all_keys, layer_numbers, series
+from fflab.figures.records import MAX_POINTS, all_keys, series
+from fflab.metric_names import layer_indices, layer_metric
 
 DEAD_KEY = "dead_fraction"
 
@@ -19,12 +20,13 @@ def dead_units_figure(records: Sequence[dict]) -> go.Figure:
     every candidate label; the experiment logs the share at each evaluation.
     """
     title = "Dead units per layer"
-    layers = layer_numbers(all_keys(records), DEAD_KEY)
+    layers = layer_indices(all_keys(records), DEAD_KEY)
     traces = []
-    for i, n in enumerate(layers):
-        x, y = series(records, f"{DEAD_KEY}.layer{n}", "step", MAX_POINTS)
+    for i, index in enumerate(layers):
+        x, y = series(records, layer_metric(DEAD_KEY, index), "step", MAX_POINTS)
         if x:
-            traces.append(dict(type="scatter", x=x, y=[v * 100 for v in y], name=f"layer {n}", mode="lines+markers",
+            traces.append(dict(type="scatter", x=x, y=[v * 100 for v in y], name=f"layer {index + 1}",
+                               mode="lines+markers",
                                line=dict(color=layer_colour(i), width=2), marker=dict(size=5),
                                hovertemplate="%{y:.1f}%"))
     if not traces:

@@ -16,17 +16,17 @@ LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0
 
 
 def accuracy_vs_time_figure(
-    curves: Mapping[str, Mapping[str, Sequence[float]]],
+    evaluations: Mapping[str, Sequence[tuple[float, float, float]]],
     target: float | None = None,
     time_to_target: Mapping[str, float] | None = None,
 ) -> go.Figure:
     """Test accuracy against cumulative training seconds, one line per algorithm; where each first reached
-    the target, a marker."""
+    the target, a marker. `evaluations`: per algorithm, (training seconds, test accuracy, samples seen) at
+    each evaluation."""
     title = "Test accuracy against training time"
     traces: list[dict] = []
-    for i, (name, curve) in enumerate(curves.items()):
-        points = evenly(list(zip(curve.get("seconds", ()), curve.get("accuracy", ()), curve.get("samples", ()),
-                                 strict=False)))
+    for i, (name, measured) in enumerate(evaluations.items()):
+        points = evenly(list(measured))
         if not points:
             continue
         seconds, accuracy, samples = (list(column) for column in zip(*points, strict=True))

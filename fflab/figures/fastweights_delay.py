@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+from numpy.typing import ArrayLike
 
 from fflab.figures.common import CHANCE, axis_name, axis_ref, figure, panel_title, series_colour, waiting_figure
 from fflab.figures.records import MAX_POINTS
@@ -87,7 +88,7 @@ def _heatmap(z: np.ndarray, limit: float, **kw: Any) -> dict:
     return dict(type="heatmap", z=z, zmin=-limit, zmax=limit, zmid=0.0, colorscale=DIVERGING, **kw)
 
 
-def fast_weight_animation_figure(fast_weights: Any, steps: Sequence[int] | None = None,
+def fast_weight_animation_figure(fast_weights: ArrayLike | None, steps: Sequence[int] | None = None,
                                  phase: Sequence[str] | None = None, title: str = "W_fast through the episode",
                                  row_title: str = "row (value unit)", col_title: str = "column (key unit)",
                                  step_name: str = "step") -> go.Figure:
@@ -133,7 +134,7 @@ def fast_weight_animation_figure(fast_weights: Any, steps: Sequence[int] | None 
     return fig
 
 
-def episode_line_figure(values: Any, phase: Sequence[str] | None, title: str, y_title: str, name: str,
+def episode_line_figure(values: ArrayLike | None, phase: Sequence[str] | None, title: str, y_title: str, name: str,
                         colour: str = "#6a3d9a", y_range: Sequence[float] | None = None,
                         from_zero: bool = False) -> go.Figure:
     """One value per step of the episode (‖W_fast‖, the gate, a write strength) with the phases shaded.
@@ -156,7 +157,7 @@ def episode_line_figure(values: Any, phase: Sequence[str] | None, title: str, y_
                   margin=dict(l=55, r=15, t=60, b=45))
 
 
-def episode_vectors_figure(vectors: Mapping[str, Any], phase: Sequence[str] | None = None,
+def episode_vectors_figure(vectors: Mapping[str, ArrayLike | None], phase: Sequence[str] | None = None,
                            title: str = "What the slow net emits at each step") -> go.Figure:
     """One heatmap per named (steps × units) array, stacked, sharing the step axis; each on its own ±scale."""
     panels = [(name, arr) for name, value in vectors.items() if (arr := as_array(value, 2)) is not None]
@@ -188,7 +189,8 @@ def episode_vectors_figure(vectors: Mapping[str, Any], phase: Sequence[str] | No
                   shapes=shapes, **layout)
 
 
-def recall_figure(output: Any, target: Any, title: str = "Read-out at recall against the stored pattern") -> go.Figure:
+def recall_figure(output: ArrayLike | None, target: ArrayLike | None,
+                  title: str = "Read-out at recall against the stored pattern") -> go.Figure:
     """Per bit, the target (±1) and what the net read out; a bit counts as right when their signs agree."""
     out, tgt = as_array(output, 1), as_array(target, 1)
     if out is None or tgt is None or len(out) != len(tgt):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+from numpy.typing import ArrayLike
 
 from fflab.figures.common import axis_name, axis_ref, domains, figure, panel_title, waiting_figure
 from fflab.figures.fastweights_delay import DIVERGING, as_array, symmetric_limit
@@ -15,7 +15,7 @@ RULE_COLOURS = {"sum": "#1b9e77", "delta": "#7570b3"}
 BEFORE, AFTER = "#bbbbbb", "#6a3d9a"
 
 
-def key_cosine_figure(before: Any, after: Any) -> go.Figure:
+def key_cosine_figure(before: ArrayLike | None, after: ArrayLike | None) -> go.Figure:
     """Cosines between every two keys of one episode: raw keys (left) and keys projected by W_K (right).
 
     Raw keys share a bias direction, so off the diagonal they are all close to 1; a trained W_K spreads them
@@ -40,7 +40,8 @@ def key_cosine_figure(before: Any, after: Any) -> go.Figure:
     return figure(traces, title, height=340, hovermode="closest", annotations=notes, **layout)
 
 
-def matrix_figure(matrix: Any, title: str, x_title: str, y_title: str, detail: str = "no matrix yet") -> go.Figure:
+def matrix_figure(matrix: ArrayLike | None, title: str, x_title: str, y_title: str,
+                  detail: str = "no matrix yet") -> go.Figure:
     """One matrix as a heatmap on a colour scale centred on zero (W_K, W_fast, W_slow)."""
     arr = as_array(matrix, 2)
     if arr is None:
@@ -54,7 +55,7 @@ def matrix_figure(matrix: Any, title: str, x_title: str, y_title: str, detail: s
                   xaxis=dict(dtick=1 if arr.shape[1] <= 16 else None))
 
 
-def retrieval_bars_figure(before: Any, after: Any) -> go.Figure:
+def retrieval_bars_figure(before: ArrayLike | None, after: ArrayLike | None) -> go.Figure:
     """Per stored pair of one episode, the cosine between the retrieved and the stored value, with W_K = I
     (before training) and with the current W_K."""
     title = "Retrieval cosine per pair (one held-out episode)"

@@ -4,10 +4,10 @@ predictions against labels, and what switching the writes off costs."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+from numpy.typing import ArrayLike
 
 from fflab.figures.common import CHANCE, axis_name, axis_ref, domains, figure, panel_title, waiting_figure
 from fflab.figures.fastweights_delay import DIVERGING, EPISODE_X, as_array, phase_shading, symmetric_limit
@@ -22,7 +22,7 @@ def _task_names(tasks: Sequence[str] | None, count: int) -> list[str]:
     return names + [f"task {i}" for i in range(len(names), count)]
 
 
-def task_matrices_figure(matrices: Any, tasks: Sequence[str] | None,
+def task_matrices_figure(matrices: ArrayLike | None, tasks: Sequence[str] | None,
                          title: str = "W_fast after the 4 demonstrations, per task") -> go.Figure:
     """One heatmap per task, side by side, on one colour scale centred on zero: what each demo phase wrote."""
     arr = as_array(matrices, 3)
@@ -43,7 +43,8 @@ def task_matrices_figure(matrices: Any, tasks: Sequence[str] | None,
     return figure(traces, title, height=320, hovermode="closest", annotations=notes, **layout)
 
 
-def pointer_figure(row: Any, col: Any, tasks: Sequence[str] | None, phase: Sequence[str] | None) -> go.Figure:
+def pointer_figure(row: ArrayLike | None, col: ArrayLike | None, tasks: Sequence[str] | None,
+                   phase: Sequence[str] | None) -> go.Figure:
     """The soft row (top) and column (bottom) pointers of each step, one column of panels per task:
     where in W_fast each write lands (unit × step, 0 to 1)."""
     title = "Write pointers: row (top) and column (bottom) attention per step"
@@ -73,8 +74,8 @@ def pointer_figure(row: Any, col: Any, tasks: Sequence[str] | None, phase: Seque
     return figure(traces, title, height=420, hovermode="closest", annotations=notes, shapes=shapes, **layout)
 
 
-def per_task_steps_figure(values: Any, tasks: Sequence[str] | None, phase: Sequence[str] | None, title: str,
-                          y_title: str, targets: Any = None) -> go.Figure:
+def per_task_steps_figure(values: ArrayLike | None, tasks: Sequence[str] | None, phase: Sequence[str] | None,
+                          title: str, y_title: str, targets: ArrayLike | None = None) -> go.Figure:
     """One line per task over the steps of its episode (write strength η·g·val, or a prediction), phases shaded.
     With `targets`, each task's labels are drawn as open markers in the same colour."""
     arr = as_array(values, 2)

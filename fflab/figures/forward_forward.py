@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+from numpy.typing import ArrayLike
 
 from fflab.figures.common import (
     BACKPROP,
@@ -24,8 +25,9 @@ from fflab.figures.common import (
     shade,
     waiting_figure,
 )
-from fflab.figures.records import MAX_POINTS, all_keys, layer_numbers
+from fflab.figures.records import MAX_POINTS, all_keys
 from fflab.figures.records import series as series_of
+from fflab.metric_names import layer_indices, layer_metric
 
 MAX_HISTOGRAM_SAMPLES = 2000
 HISTOGRAM_BINS = 40
@@ -77,7 +79,7 @@ def layer_loss_figure(records: Sequence[dict]) -> go.Figure:
     """
     title = "Loss per layer"
     keys = all_keys(records)
-    lines = [(f"loss.layer{n}", f"layer {n}") for n in layer_numbers(keys, "loss")]
+    lines = [(layer_metric("loss", i), f"layer {i + 1}") for i in layer_indices(keys, "loss")]
     if not lines and "loss" in keys:
         lines = [("loss", "loss")]
         title = "Training loss"
@@ -98,12 +100,14 @@ def goodness_means_figure(records: Sequence[dict], threshold: float | None) -> g
     """
     title = "Mean goodness per layer"
     keys = all_keys(records)
-    layers = sorted(set(layer_numbers(keys, "goodness_pos")) | set(layer_numbers(keys, "goodness_neg")))
+    layers = sorted(set(layer_indices(keys, "goodness_pos")) | set(layer_indices(keys, "goodness_neg")))
     traces = []
-    for i, n in enumerate(layers):
+    for i, index in enumerate(layers):
         lighten = 0.6 * i / (len(layers) - 1) if len(layers) > 1 else 0.0
-        for kind, colour, dash in (("pos", POSITIVE, "solid"), ("neg", NEGATIVE, "dash")):
-            x, y = series_of(records, f"goodness_{kind}.layer{n}", "step", MAX_POINTS)
+        n = index + 1
+        for base, kind, colour, dash in (("goodness_pos", "pos", POSITIVE, "solid"),
+                                         ("goodness_neg", "neg", NEGATIVE, "dash")):
+            x, y = series_of(records, layer_metric(base, index), "step", MAX_POINTS)
             if x:
                 traces.append(_line(x, y, f"layer {n} {kind}", shade(colour, lighten), dash, legendgroup=f"layer{n}"))
     if not traces:
@@ -114,11 +118,6 @@ def goodness_means_figure(records: Sequence[dict], threshold: float | None) -> g
         shapes.append(shape)
         notes.append(note)
     return figure(traces, title, STEP_TITLE, "goodness (batch mean)", shapes=shapes, annotations=notes)
-
-
-def _as_list(value: Any) -> list:
-    """A per-layer list from a list, a tuple or a stacked array; [] for None."""
-    return [] if value is None else list(value)
 
 
 def thin(values: Any, max_samples: int = MAX_HISTOGRAM_SAMPLES) -> np.ndarray:
@@ -133,28 +132,32 @@ def thin(values: Any, max_samples: int = MAX_HISTOGRAM_SAMPLES) -> np.ndarray:
     return arr
 
 
-def goodness_histogram_figure(snapshot: Mapping[str, Any] | None) -> go.Figure:
+def goodness_histogram_figure(
+    goodness_pos: Sequence[ArrayLike] | np.ndarray | None,
+    goodness_neg: Sequence[ArrayLike] | np.ndarray | None,
+    threshold: float | None = None,
+    training_layer: int | None = None,
+) -> go.Figure:
     """One panel per layer: overlaid histograms of positive and negative goodness on the probe batch.
 
-    Both histograms in a panel share their bins; a dotted line marks θ under the threshold loss.
+    `goodness_pos`, `goodness_neg`: per layer, the goodness of each probe sample (a list of arrays or a
+    stacked array). Both histograms in a panel share their bins; a dotted line marks `threshold` (θ, None
+    under a loss that has none). `training_layer` (1-based) is the layer learning alone, marked as such.
     """
     title = "Goodness on a probe batch"
-    snapshot = snapshot or {}
-    pos_layers = _as_list(snapshot.get("goodness_pos"))
-    neg_layers = _as_list(snapshot.get("goodness_neg"))
+    pos_layers = [] if goodness_pos is None else list(goodness_pos)
+    neg_layers = [] if goodness_neg is None else list(goodness_neg)
     n_layers = max(len(pos_layers), len(neg_layers))
     pos = [thin(pos_layers[i]) if i < len(pos_layers) else thin([]) for i in range(n_layers)]
     neg = [thin(neg_layers[i]) if i < len(neg_layers) else thin([]) for i in range(n_layers)]
     if not any(p.size or q.size for p, q in zip(pos, neg, strict=True)):
         return waiting_figure(title, "no goodness in the snapshot yet")
-    threshold = snapshot.get("threshold")
-    show_theta = snapshot.get("loss_kind") == "threshold" and _finite(threshold)
-    training = snapshot.get("current_layer") if snapshot.get("schedule") == "greedy" else None
+    show_theta = _finite(threshold)
     traces, shapes, notes, layout = [], [], [], {}
     seen: set[str] = set()
     for i, span in enumerate(domains(n_layers, 0.06)):
         xa, ya = axis_ref(i, "x"), axis_ref(i, "y")
-        caption = f"goodness · layer {i + 1}" + (" (training)" if training == i + 1 else "")
+        caption = f"goodness · layer {i + 1}" + (" (training)" if training_layer == i + 1 else "")
         layout[axis_name(i, "x")] = dict(domain=span, anchor=ya, title=dict(text=caption))
         layout[axis_name(i, "y")] = dict(anchor=xa, **({"title": dict(text="count")} if i == 0 else {}))
         both = np.concatenate([pos[i], neg[i]])

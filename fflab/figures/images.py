@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+from numpy.typing import ArrayLike
 
 from fflab.figures.common import axis_name, axis_ref, domains, figure, panel_title, waiting_figure
 
@@ -58,7 +59,7 @@ def tile(weights: np.ndarray, columns: int = 6) -> np.ndarray:
     return canvas
 
 
-def weight_grid_figure(weights: np.ndarray | None, columns: int = 6) -> go.Figure:
+def weight_grid_figure(weights: ArrayLike | None, columns: int = 6) -> go.Figure:
     """The first layer's incoming weights of each unit as an image, tiled `columns` wide.
 
     Each tile is scaled symmetrically around 0 on its own (red negative, blue positive), so the
@@ -89,16 +90,22 @@ def weight_grid_figure(weights: np.ndarray | None, columns: int = 6) -> go.Figur
     )
 
 
-def examples_figure(snapshot: Mapping[str, Any] | None) -> go.Figure:
-    """Positive examples (top row) and negative examples (bottom row), each with its overlaid label."""
+def examples_figure(
+    positive_images: ArrayLike | None,
+    positive_labels: ArrayLike | None,
+    negative_images: ArrayLike | None,
+    negative_labels: ArrayLike | None,
+    image_shape: tuple[int, int] | None = None,
+) -> go.Figure:
+    """Positive examples (top row) and negative examples (bottom row), each with its overlaid label.
+
+    Images are (n, H, W), or (n, H·W) with `image_shape`; either row may be missing (None)."""
     title = "Positive and negative examples (label overlaid)"
-    snapshot = snapshot or {}
-    shape = snapshot.get("image_shape")
     rows = []
-    for prefix, kind in (("positive", "pos"), ("negative", "neg")):
-        images = _images(snapshot.get(f"{prefix}_images"), shape)
+    for kind, given, labels in (("pos", positive_images, positive_labels), ("neg", negative_images, negative_labels)):
+        images = _images(given, image_shape)
         images = images[:MAX_EXAMPLES] if images is not None else np.empty((0, 1, 1), dtype=np.float32)
-        rows.append((kind, images, _labels(snapshot.get(f"{prefix}_labels"))))
+        rows.append((kind, images, _labels(labels)))
     k = max(len(images) for _, images, _ in rows)
     if k == 0:
         return waiting_figure(title, "no examples yet")
@@ -137,7 +144,7 @@ def examples_figure(snapshot: Mapping[str, Any] | None) -> go.Figure:
     return figure(traces, title, hovermode="closest", annotations=notes, margin=dict(l=10, r=10, t=45, b=10), **layout)
 
 
-def confusion_figure(confusion: np.ndarray | None, class_names: Sequence[str] | None = None) -> go.Figure:
+def confusion_figure(confusion: ArrayLike | None, class_names: Sequence[str] | None = None) -> go.Figure:
     """Counts of (true class, predicted class) on the held-out samples: rows true, columns predicted."""
     title = "Confusion matrix (held-out samples)"
     try:

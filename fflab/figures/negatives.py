@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from fflab.figures.common import CHANCE, PALETTE, THRESHOLD, figure, waiting_figure
 from fflab.figures.records import MAX_POINTS, evenly, latest
+from fflab.metric_names import metric
 
 # Each strategy keeps its colour whichever others race beside it.
 STRATEGY_COLOURS = {
@@ -58,9 +59,9 @@ class Curve:
 
 
 def strategy_curves(
-    records: Sequence[dict], metric: str, strategies: Sequence[str], max_points: int = MAX_POINTS
+    records: Sequence[dict], base: str, strategies: Sequence[str], max_points: int = MAX_POINTS
 ) -> dict[str, Curve]:
-    """`metric.<strategy>` per strategy, grouped by the step within each seed (`seed_step`, else `step`).
+    """`<base>.<strategy>` per strategy, grouped by the step within each seed (`seed_step`, else `step`).
 
     A non-finite value (a diverged contestant) makes that step's mean NaN: a gap in the line.
     Strategies with no value yet are left out.
@@ -68,7 +69,7 @@ def strategy_curves(
     x_key = "seed_step" if any("seed_step" in r for r in records) else "step"
     curves: dict[str, Curve] = {}
     for name in strategies:
-        key = f"{metric}.{name}"
+        key = metric(base, name)
         by_step: dict[float, list[float]] = {}
         for r in records:
             if key in r and _finite(r.get(x_key)):
@@ -231,15 +232,15 @@ def race_ranking(
     seed = latest(records, "seed")
     rows = []
     for name in strategies:
-        if final and f"test_accuracy.{name}" in final:
-            accuracy = final[f"test_accuracy.{name}"]
-            std = final.get(f"test_accuracy_std.{name}")
+        if final and metric("test_accuracy", name) in final:
+            accuracy = final[metric("test_accuracy", name)]
+            std = final.get(metric("test_accuracy_std", name))
         else:
-            accuracy = _latest_in_seed(records, f"test_accuracy.{name}", seed)
+            accuracy = _latest_in_seed(records, metric("test_accuracy", name), seed)
             done = [r[name] for r in seed_results if name in r]
             std = float(np.std(done, ddof=1)) if len(done) > 1 else None
         rows.append(RankingRow(name, accuracy, std if _finite(std) else None,
-                               latest(records, f"separation.{name}"), latest(records, f"loss.{name}")))
+                               latest(records, metric("separation", name)), latest(records, metric("loss", name))))
     rows.sort(key=lambda row: -row.accuracy if _finite(row.accuracy) else math.inf)
     if rows and _finite(rows[0].accuracy):
         leader = rows[0]

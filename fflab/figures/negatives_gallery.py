@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+from numpy.typing import ArrayLike
 
 from fflab.figures.common import NEGATIVE, POSITIVE, figure, waiting_figure
 from fflab.figures.images import _images, _labels
@@ -23,41 +23,42 @@ def quantise(canvas: np.ndarray, low: float, high: float) -> np.ndarray:
     return np.where(np.isnan(canvas), GAP, np.rint(levels)).astype(np.uint8)
 
 
-def _row_labels(example: Mapping[str, Any], kind: str, count: int) -> list[int | None]:
-    labels = _labels(example.get(f"{kind}_labels"))
+def _row_labels(labels: ArrayLike | None, count: int) -> list[int | None]:
+    """`count` labels, None where there is none."""
+    labels = _labels(labels)
     return [labels[j] if j < len(labels) else None for j in range(count)]
 
 
 def negatives_gallery_figure(
-    examples: Mapping[str, Mapping[str, Any]] | None,
+    positive_images: ArrayLike | None,
+    positive_labels: ArrayLike | None,
+    negative_images: Mapping[str, ArrayLike],
+    negative_labels: Mapping[str, ArrayLike],
     strategies: Sequence[str],
-    image_shape: Any = None,
+    image_shape: tuple[int, int] | None = None,
     max_examples: int = GALLERY_EXAMPLES,
 ) -> go.Figure:
     """Column j: positive j on top, and below it, one row per strategy, the negative made from it.
 
-    Every contestant trains on the same positive batch, so the top row is shared. The label
+    Every contestant trains on the same positive batch, so the top row is shared; `negative_images`
+    and `negative_labels` hold each strategy's, by name (a strategy without images is left out).
+    Images are (n, H, W), or (n, H·W) with `image_shape`. The label
     overlaid on each image (its first pixels) is written in its corner: blue on positives,
     orange on negatives. One heatmap for the whole grid (1-pixel gaps), its pixels quantised to
     254 grey levels of the positives' range (noise beyond it saturates), so that nine rows of
     MNIST images redraw a few times a second in about 100 kB.
     """
     title = "Negatives gallery (label overlaid, in the corner)"
-    examples = examples or {}
     rows: list[tuple[str, str, np.ndarray, list[int | None]]] = []
-    for name in strategies:
-        example = examples.get(name) or {}
-        images = _images(example.get("negative_images"), image_shape)
-        if images is None:
-            continue
-        if not rows:
-            positives = _images(example.get("positive_images"), image_shape)
-            if positives is None:
-                continue
-            positives = positives[:max_examples]
-            rows.append(("positive", "positive", positives, _row_labels(example, "positive", len(positives))))
-        images = images[:max_examples]
-        rows.append((name, "negative", images, _row_labels(example, "negative", len(images))))
+    positives = _images(positive_images, image_shape)
+    if positives is not None:
+        positives = positives[:max_examples]
+        rows.append(("positive", "positive", positives, _row_labels(positive_labels, len(positives))))
+        for name in strategies:
+            images = _images(negative_images.get(name), image_shape)
+            if images is not None:
+                images = images[:max_examples]
+                rows.append((name, "negative", images, _row_labels(negative_labels.get(name), len(images))))
     if len(rows) < 2:
         return waiting_figure(title, "no training step yet")
     h, w = rows[0][2].shape[1:]

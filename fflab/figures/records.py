@@ -7,13 +7,11 @@ any record (accuracy appears only on evaluation steps, greedy training logs one 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 MAX_POINTS = 400
 THROUGHPUT_WINDOW_S = 2.0
-_LAYER_KEY = re.compile(r"^(?P<prefix>.+)\.layer(?P<n>\d+)$")
 
 T = TypeVar("T")
 
@@ -69,16 +67,6 @@ def series(
 def all_keys(records: Iterable[dict]) -> set[str]:
     """Every key that appears in any record."""
     return set().union(*records)
-
-
-def layer_numbers(keys: Iterable[str], prefix: str) -> list[int]:
-    """The N of each `prefix.layerN` key, in numeric order (layer10 after layer2)."""
-    found = set()
-    for k in keys:
-        m = _LAYER_KEY.match(k)
-        if m and m["prefix"] == prefix:
-            found.add(int(m["n"]))
-    return sorted(found)
 
 
 def latest(records: Sequence[dict], key: str) -> float | None:

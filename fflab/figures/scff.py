@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+from numpy.typing import ArrayLike
 
 from fflab.figures.common import NEGATIVE, POSITIVE, figure, waiting_figure
 from fflab.figures.images import _labels
@@ -18,7 +18,7 @@ ROW_HEIGHT = 90
 ROW_NAMES = {"positive": "positive (x, x)", "negative": "negative (x, x′)"}
 
 
-def _pairs(value: Any, image_shape: Any = None) -> np.ndarray | None:
+def _pairs(value: Any, image_shape: tuple[int, int] | None = None) -> np.ndarray | None:
     """`value` as a float32 (n, 2, H, W) stack of pairs, or None when there is nothing drawable."""
     if value is None:
         return None
@@ -35,27 +35,33 @@ def _pairs(value: Any, image_shape: Any = None) -> np.ndarray | None:
     return arr
 
 
-def pair_examples_figure(snapshot: Mapping[str, Any] | None, max_pairs: int = MAX_PAIRS) -> go.Figure:
+def pair_examples_figure(
+    positive_pairs: ArrayLike | None,
+    negative_pairs: ArrayLike | None,
+    pair_labels: ArrayLike | None = None,
+    partner_labels: ArrayLike | None = None,
+    image_shape: tuple[int, int] | None = None,
+    max_pairs: int = MAX_PAIRS,
+) -> go.Figure:
     """Top row: positive pairs, each image beside itself; bottom row: negative pairs, each image beside a
-    different one. This is all SCFF is given. The digits' classes are written in the corner (blue on
-    positives, orange on negatives) for the reader only: the network never sees them, and a negative
-    may pair two images of the same class.
+    different one. This is all SCFF is given. The digits' classes (`pair_labels` of the first images,
+    `partner_labels` of the negatives' second) are written in the corner (blue on positives, orange on
+    negatives) for the reader only: the network never sees them, and a negative may pair two images of the
+    same class. Pairs are (n, 2, H, W), or (n, 2, H·W) with `image_shape`.
 
     One quantised heatmap for the whole grid (see `negatives_gallery_figure`), so it redraws cheaply.
     """
     title = "What SCFF learns from: positive and negative pairs"
-    snapshot = snapshot or {}
-    shape = snapshot.get("image_shape")
     rows = []
-    for kind in ("positive", "negative"):
-        pairs = _pairs(snapshot.get(f"{kind}_pairs"), shape)
+    for kind, given in (("positive", positive_pairs), ("negative", negative_pairs)):
+        pairs = _pairs(given, image_shape)
         if pairs is None:
             return waiting_figure(title, "no training step yet")
         rows.append((kind, pairs[:max_pairs]))
     h, w = rows[0][1].shape[2:]
     if rows[1][1].shape[2:] != (h, w):
         return waiting_figure(title, "the images differ in shape")
-    first, partner = _labels(snapshot.get("pair_labels")), _labels(snapshot.get("partner_labels"))
+    first, partner = _labels(pair_labels), _labels(partner_labels)
     columns = max(len(pairs) for _, pairs in rows)
     pair_width = 2 * w + 1
     canvas = np.full((2 * (h + 1) - 1, columns * (pair_width + PAIR_GAP) - PAIR_GAP), np.nan, dtype=np.float32)

@@ -8,25 +8,28 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 
 from fflab.figures.common import CHANCE, figure, series_colour, waiting_figure
+from fflab.metric_names import metric
 
 PUBLISHED_MARK = "#b2182b"
 
 
 def transfer_figure(
-    results: Mapping[str, Mapping[str, float]],
+    transfer_accuracy: Mapping[str, float],
+    source_accuracy: Mapping[str, float],
     models: Sequence[str],
     chance: float | None = None,
     published: Mapping[str, float] | None = None,
     current: str | None = None,
 ) -> go.Figure:
-    """Bars per model: transfer accuracy (linear probe on the target) and source accuracy; published diamonds."""
+    """Bars per model of those done: transfer accuracy (the linear probe on the target) and its accuracy on
+    the source, by model name; published transfer accuracies as diamonds."""
     title = "Linear probe on the target task, after pretraining on the source"
-    if not results:
+    names = [m for m in models if m in transfer_accuracy or m in source_accuracy]
+    if not names:
         detail = f"pretraining {current}" if current else "no model has finished yet"
         return waiting_figure(title, detail, height=360)
-    names = [m for m in models if m in results]
-    transfer = [results[m].get("transfer_accuracy", math.nan) for m in names]
-    source = [results[m].get("source_accuracy", math.nan) for m in names]
+    transfer = [transfer_accuracy.get(m, math.nan) for m in names]
+    source = [source_accuracy.get(m, math.nan) for m in names]
     colours = [series_colour(m, i) for i, m in enumerate(names)]
     traces: list[dict] = [
         dict(type="bar", x=names, y=transfer, name="target (linear probe)", marker=dict(color=colours),
@@ -56,7 +59,7 @@ def pretraining_figure(records: Sequence[Mapping[str, float]], models: Sequence[
     title = "Pretraining loss on the source (summed over layers for FF)"
     traces = []
     for i, model in enumerate(models):
-        key = f"pretrain_loss.{model}"
+        key = metric("pretrain_loss", model)
         points = [(r["step"], r[key]) for r in records if key in r and "step" in r]
         if points:
             xs, ys = zip(*points, strict=True)

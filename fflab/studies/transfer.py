@@ -21,13 +21,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 
 from fflab.data import DatasetError, load_dataset
 from fflab.experiment import Experiment, Preset, report_status
 from fflab.families import member
 from fflab.ff.classifier import ClassifierExperiment
+from fflab.metric_names import base_of, metric
 from fflab.params import Param, ParamError, ParamSpec
+from fflab.studies.probe import TargetTask, fit_probe, load_target, model_features
+from fflab.studies.text import TRANSFER_TEACHING
 
 
 @dataclass(frozen=True)
@@ -76,27 +78,32 @@ MODELS: dict[str, Model] = {
 }
 
 
-@torch.no_grad()
-def model_features(model: Experiment, images: torch.Tensor, batch: int = 2000) -> torch.Tensor:
-    return torch.cat([model.features(images[i : i + batch]) for i in range(0, len(images), batch)])
+@dataclass(frozen=True)
+class ProbeResult:
+    """A model's linear-probe accuracy on the target task's test set, and its own on the source's."""
+
+    transfer_accuracy: float
+    source_accuracy: float
+
+    def metrics(self, model: str) -> dict[str, float]:
+        """As logged: `transfer_accuracy.<model>`, `source_accuracy.<model>`."""
+        return {metric("transfer_accuracy", model): self.transfer_accuracy,
+                metric("source_accuracy", model): self.source_accuracy}
+
+    @classmethod
+    def logged(cls, metrics: Mapping[str, float], model: str) -> ProbeResult | None:
+        """The result `metrics(model)` logged, read back from `metrics` (None when it is not there)."""
+        names = (metric("transfer_accuracy", model), metric("source_accuracy", model))
+        return cls(*(metrics[name] for name in names)) if all(name in metrics for name in names) else None
 
 
-def fit_probe(train_x: torch.Tensor, train_y: torch.Tensor, classes: int, steps: int, lr: float,
-              gen: torch.Generator) -> tuple[torch.nn.Linear, torch.Tensor, torch.Tensor]:
-    """Softmax regression on standardised features, full batch, Adam. Returns the probe and the scaling."""
-    mean, std = train_x.mean(0), train_x.std(0).clamp_min(1e-6)
-    x = (train_x - mean) / std
-    probe = torch.nn.Linear(x.shape[1], classes).to(x.device)
-    with torch.no_grad():
-        probe.weight.normal_(0.0, 0.01, generator=gen)
-        probe.bias.zero_()
-    optimizer = torch.optim.Adam(probe.parameters(), lr=lr)
-    for _ in range(steps):
-        loss = F.cross_entropy(probe(x), train_y)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-    return probe, mean, std
+@dataclass(frozen=True)
+class TransferSnapshot:
+    models: tuple[str, ...]  # in the order they pretrain
+    results: Mapping[str, ProbeResult]  # of the models done so far
+    current: str | None  # the model pretraining or being probed now
+    task: str
+    chance: float  # on the target task
 
 
 TRANSFER_PARAMS = ParamSpec([
@@ -140,6 +147,7 @@ class Transfer(Experiment):
     params = TRANSFER_PARAMS
     presets = TRANSFER_PRESETS
     default_preset = "digits-quick"
+    teaching = TRANSFER_TEACHING
 
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
         super().__init__(params, seed, device)
@@ -149,12 +157,12 @@ class Transfer(Experiment):
         if missing:
             raise ParamError("models", f"{', '.join(missing)} is not available in this installation")
         self.task = TASKS[self.p["task"]]
-        self.results: dict[str, dict[str, float]] = {}
+        self.results: dict[str, ProbeResult] = {}
         self._queue = list(self.p["models"])
         self._model: ClassifierExperiment | None = None
         self._model_name = ""
         self._steps_of: dict[str, int] = {}  # pretraining steps, known once a model is built
-        self._target: dict[str, Any] | None = None
+        self._target: TargetTask | None = None
         self._source_size = self._source_train_size()
 
     def _source_train_size(self) -> int:
@@ -200,60 +208,48 @@ class Transfer(Experiment):
         model, name = self._model, self._model_name
         if model.steps_done < self._steps_of[name]:
             metrics = model.advance()
-            losses = [v for k, v in metrics.items() if k == "loss" or k.startswith("loss.")]
-            logged = {f"pretrain_loss.{name}": float(sum(losses))} if losses else {}
+            losses = [v for k, v in metrics.items() if base_of(k) == "loss"]
+            logged = {metric("pretrain_loss", name): float(sum(losses))} if losses else {}
             if "test_accuracy" in metrics:
-                logged[f"pretrain_test_accuracy.{name}"] = metrics["test_accuracy"]
+                logged[metric("pretrain_test_accuracy", name)] = metrics["test_accuracy"]
             return logged
         report_status(f"fitting the linear probe on {name}'s features")
         self.results[name] = self._probe(model)
         self._model = None
-        return {f"{k}.{name}": v for k, v in self.results[name].items()}
+        return self.results[name].metrics(name)
 
-    def _probe(self, model: ClassifierExperiment) -> dict[str, float]:
+    def _probe(self, model: ClassifierExperiment) -> ProbeResult:
         source_accuracy = model.score(model.x_test, model.y_test)
         target = self._target_data()
         gen = torch.Generator(device=self.device).manual_seed(self.seed)
-        n = min(self.p["probe_samples"], len(target["y_train"]))
-        pick = torch.randperm(len(target["y_train"]), generator=gen, device=self.device)[:n]
-        train_x = model_features(model, target["x_train"][pick])
-        probe, mean, std = fit_probe(train_x, target["y_train"][pick], target["classes"], self.p["probe_steps"],
+        n = min(self.p["probe_samples"], len(target.y_train))
+        pick = torch.randperm(len(target.y_train), generator=gen, device=self.device)[:n]
+        train_x = model_features(model, target.x_train[pick])
+        probe, mean, std = fit_probe(train_x, target.y_train[pick], target.classes, self.p["probe_steps"],
                                      self.p["probe_lr"], gen)
         with torch.no_grad():
-            test_x = (model_features(model, target["x_test"]) - mean) / std
-            accuracy = float((probe(test_x).argmax(1) == target["y_test"]).float().mean())
-        return {"transfer_accuracy": accuracy, "source_accuracy": source_accuracy}
+            test_x = (model_features(model, target.x_test) - mean) / std
+            accuracy = float((probe(test_x).argmax(1) == target.y_test).float().mean())
+        return ProbeResult(transfer_accuracy=accuracy, source_accuracy=source_accuracy)
 
-    def _target_data(self) -> dict[str, Any]:
+    def _target_data(self) -> TargetTask:
         """The target task's images, labels renumbered from 0 when it keeps only some classes."""
         if self._target is None:
             try:
-                data = load_dataset(self.task.target, fallback=False)
+                self._target = load_target(self.task.target, self.task.target_classes, self.device)
             except DatasetError as exc:
                 raise ParamError("task", f"{exc}; the digits-low-to-high task runs offline") from None
-            x_train, y_train, x_test, y_test = data.x_train, data.y_train, data.x_test, data.y_test
-            classes = self.task.target_classes
-            if classes is not None:
-                keep = torch.tensor(classes)
-                renumber = torch.full((data.num_classes,), -1, dtype=torch.long)
-                renumber[keep] = torch.arange(len(classes))
-                train, test = torch.isin(y_train, keep), torch.isin(y_test, keep)
-                x_train, y_train = x_train[train], renumber[y_train[train]]
-                x_test, y_test = x_test[test], renumber[y_test[test]]
-            self._target = {"x_train": x_train.to(self.device), "y_train": y_train.to(self.device),
-                            "x_test": x_test.to(self.device), "y_test": y_test.to(self.device),
-                            "classes": len(classes) if classes else data.num_classes}
         return self._target
 
     def final_metrics(self) -> dict[str, float]:
-        return {f"{key}.{name}": value for name, result in self.results.items() for key, value in result.items()}
+        return {name: value for model, result in self.results.items() for name, value in result.metrics(model).items()}
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> TransferSnapshot:
         classes = self.task.target_classes
-        return {
-            "models": list(self.p["models"]),
-            "results": {name: dict(result) for name, result in self.results.items()},
-            "current": self._model_name if self._model is not None else None,
-            "task": self.p["task"],
-            "chance": 1.0 / len(classes) if classes else 0.1,
-        }
+        return TransferSnapshot(
+            models=tuple(self.p["models"]),
+            results=dict(self.results),
+            current=self._model_name if self._model is not None else None,
+            task=self.p["task"],
+            chance=1.0 / len(classes) if classes else 0.1,
+        )

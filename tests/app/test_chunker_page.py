@@ -8,8 +8,9 @@ from app_helpers import ROOT, button, live_run, metric, status_text, wait_for
 from streamlit.testing.v1 import AppTest
 
 from fflab.app.engine import all_engines
-from fflab.chunker.chunker22 import Chunker22
-from fflab.chunker.deep import ChunkerDeep
+from fflab.chunker.chunker22 import Chunker22, Chunker22Snapshot
+from fflab.chunker.deep import ChunkerDeep, ChunkerDeepSnapshot
+from fflab.figures import WAITING_TEXT
 from fflab.runner import Run
 
 PAGE = str(ROOT / "pages" / "chunker.py")
@@ -63,7 +64,7 @@ def test_a_tiny_blocks_run_shows_the_surprise_stream_then_final_metrics():
     wait_for(at, lambda a: "finished" in status_text(a))
     assert not at.exception
     run = ended_run("chunker-22")
-    assert run.spec.params["blocks"] == 30
+    assert run.spec.params["blocks"] == 30 and isinstance(run.snapshot, Chunker22Snapshot)
     assert metric(at, "Label accuracy, chunker") == f"{run.final_metrics['label_accuracy'] * 100:.1f}%"
     assert {"chunker22-stream", "chunker22-accuracy", "chunker22-compressed"} <= chart_keys(at)
     assert any("C named its first symbol right" in c.value for c in at.caption)
@@ -79,6 +80,7 @@ def test_the_deep_experiment_from_the_url_runs_and_shows_the_gradient_probe():
     run = live_run("chunker-deep")
     assert run.spec.params["T"] == 50
     wait_for(at, lambda a: "finished" in status_text(a))
+    assert isinstance(run.snapshot, ChunkerDeepSnapshot)
     assert metric(at, "Trigger recall, chunker") == f"{run.final_metrics['trigger_accuracy'] * 100:.1f}%"
     assert metric(at, "Trigger recall, baseline").endswith("%")
     assert {"chunker-deep-stream", "chunker-deep-accuracy", "chunker-deep-losses"} <= chart_keys(at)
@@ -93,7 +95,7 @@ def test_switching_keeps_each_experiments_parameters_to_itself():
     at = page({"blocks": "77"})
     at.segmented_control(key=CHOICE).set_value("deep").run()
     assert dict(at.query_params) == {"exp": "deep"}
-    assert at.sidebar.number_input(key="chunker-deep.param.T").value == 300  # the quick preset
+    assert at.sidebar.text_input(key="chunker-deep.param.T").value == "300"  # the quick preset
     at.segmented_control(key=CHOICE).set_value("blocks").run()
     assert dict(at.query_params) == {"blocks": "77"}
     assert not at.exception
@@ -134,3 +136,24 @@ def test_a_run_that_raises_or_diverges_is_reported_and_the_page_survives(monkeyp
     assert "diverged" in at.warning[0].value and "label_accuracy" in at.warning[0].value
     assert "lr_a was 0.01, lr_c was 0.01, lr_single was 0.01" in at.warning[0].value  # which rates to lower
     assert not at.exception and not button(at, "Start").disabled
+
+
+def test_before_any_snapshot_the_stream_and_tab_figures_wait(monkeypatch):
+    for cls in (Chunker22, ChunkerDeep):
+        monkeypatch.setattr(cls, "snapshot", lambda self: None)  # None: no snapshot to show
+    cases = [(TINY_22, "chunker22-stream", "chunker22-tabs", {"Surprise raster": "chunker22-raster"},
+              "A fixed test stream, traced with the latest weights."),
+             (TINY_DEEP, "chunker-deep-stream", "chunker-deep-tabs",
+              {"Gradient by depth": "chunker-deep-gradient", "Effective depth": "chunker-deep-depth"},
+              "A fixed test sequence, traced with the latest weights.")]
+    for query, stream_key, tabs_key, tab_keys, caption in cases:
+        at = page(query)
+        button(at, "Start").click().run()
+        wait_for(at, lambda a: "finished" in status_text(a))
+        assert any(c.value == caption for c in at.caption)
+        for tab, key in tab_keys.items():
+            at.session_state[tabs_key] = tab
+            at.run()
+            assert not at.exception, tab
+            waiting = {c.key for c in at.get("plotly_chart") if WAITING_TEXT in c.proto.spec}
+            assert {stream_key, key} <= waiting, (tab, waiting)

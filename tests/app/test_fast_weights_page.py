@@ -7,7 +7,10 @@ import math
 from app_helpers import ROOT, button, live_run, metric, status_text, wait_for
 from streamlit.testing.v1 import AppTest
 
-from fflab.fastweights.delay import FastWeightsDelay
+from fflab.fastweights.delay import DelaySnapshot, FastWeightsDelay
+from fflab.fastweights.kv import FastWeightsKV
+from fflab.fastweights.srwm import SelfReferentialWeightMatrix
+from fflab.figures import WAITING_TEXT
 
 PAGE = str(ROOT / "pages" / "fast_weights.py")
 CHOICE = "fast_weights.experiment"
@@ -54,7 +57,8 @@ def test_delay_view_streams_curves_and_the_episode():
     assert live_run("fastweights-delay").spec.params["show_delay"] == 6
     assert "running" in status_text(at)
     snapshot = live_run("fastweights-delay").snapshot
-    assert snapshot["fast_weights"].shape[0] == 8  # the animated W_fast: one frame per step of the episode
+    assert isinstance(snapshot, DelaySnapshot)
+    assert snapshot.fast_weights.shape[0] == 8  # the animated W_fast: one frame per step of the episode
     assert any("delay K = 6" in c.value for c in at.caption)
     stop(at)
     assert metric(at, "Held-out, longer delays").endswith("%")  # final metrics shown once it ends
@@ -94,13 +98,13 @@ def test_srwm_view_streams_query_accuracy():
 
 def test_switching_experiments_keeps_each_ones_parameters_to_itself():
     at = page({"hidden": "16"})
-    assert at.sidebar.number_input(key="fastweights-delay.param.hidden").value == 16
+    assert at.sidebar.text_input(key="fastweights-delay.param.hidden").value == "16"
     at.segmented_control(key=CHOICE).set_value("srwm").run()
     assert dict(at.query_params) == {"exp": "srwm"}  # delay's hidden=16 is not srwm's
     assert at.sidebar.slider(key="srwm.param.hidden").value == 6
     at.segmented_control(key=CHOICE).set_value("delay").run()
     assert dict(at.query_params) == {"hidden": "16"}  # delay's setup comes back, exp=delay is the default
-    assert at.sidebar.number_input(key="fastweights-delay.param.hidden").value == 16
+    assert at.sidebar.text_input(key="fastweights-delay.param.hidden").value == "16"
     at.segmented_control(key=CHOICE).set_value(None).run()  # clicking the chosen option again deselects it
     assert at.segmented_control(key=CHOICE).value == "delay" and dict(at.query_params) == {"hidden": "16"}
     assert not at.exception
@@ -143,3 +147,29 @@ def test_a_diverged_run_is_reported_and_the_episode_figures_still_draw(monkeypat
     wait_for(at, lambda a: any("diverged" in w.value and "loss" in w.value for w in a.warning))
     assert not at.exception and charts(at) >= 4
     assert not button(at, "Start").disabled
+
+
+def test_before_any_snapshot_every_episode_figure_waits(monkeypatch):
+    for cls in (FastWeightsDelay, FastWeightsKV, SelfReferentialWeightMatrix):
+        monkeypatch.setattr(cls, "snapshot", lambda self: None)  # None: no snapshot to show
+    cases = [
+        ({"steps": "20"}, "fw-delay-tabs", {"Fast weights": {"fw-delay-fast", "fw-delay-norm"},
+                                            "Gate": {"fw-delay-gate"}, "Keys, values, queries": {"fw-delay-vectors"},
+                                            "Recall": {"fw-delay-recall", "fw-delay-by-delay"}}),
+        ({"exp": "kv"}, "fw-kv-tabs", {"Keys and W_K": {"fw-kv-cos", "fw-kv-wk"}, "Retrieval": {"fw-kv-retrieval"},
+                                       "Capacity": {"fw-kv-capacity"},
+                                       "Fast weights": {"fw-kv-fast", "fw-kv-norm", "fw-kv-vectors"}}),
+        ({"exp": "srwm", "episodes": "20", "eval_every": "0"}, "fw-srwm-tabs",
+         {"W_fast per task": {"fw-srwm-tasks", "fw-srwm-fast"}, "Pointers": {"fw-srwm-pointers"},
+          "Write strength": {"fw-srwm-writes", "fw-srwm-predictions"}}),
+    ]
+    for query, tabs_key, expected in cases:
+        at = page(query)
+        button(at, "Start").click().run()
+        wait_for(at, lambda a: "finished" in status_text(a))
+        for tab, keys in expected.items():
+            at.session_state[tabs_key] = tab
+            at.run()
+            assert not at.exception, tab
+            waiting = {c.key for c in at.get("plotly_chart") if WAITING_TEXT in c.proto.spec}
+            assert keys <= waiting, (tab, waiting)

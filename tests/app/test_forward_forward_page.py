@@ -19,15 +19,15 @@ def test_controls_and_parameter_widgets_exist():
     assert not button(at, "Start").disabled
     assert all(button(at, label).disabled for label in ("Pause", "Resume", "Stop", "Reset"))
     assert at.select_slider(key="ff.speed").value == "full"
-    assert at.number_input(key="ff.seed").value == 0
+    assert at.text_input(key="ff.seed").value == "0"
     assert at.selectbox(key="ff.device").value == "auto"
     assert at.toggle(key="ff.baseline").label == "backprop baseline"
     assert at.sidebar.selectbox(key="ff.preset").value == "digits-quick"
-    labels = {w.label for kind in ("number_input", "slider", "selectbox", "text_input", "toggle")
+    labels = {w.label for kind in ("slider", "selectbox", "text_input", "toggle")
               for w in getattr(at.sidebar, kind)}
     assert {"lr", "threshold", "hidden", "negatives", "skip_first", "momentum"} <= labels
     assert at.sidebar.text_input(key="ff.param.hidden").value == "500,500"
-    assert at.sidebar.number_input(key="ff.param.steps").value == 600  # the preset, not the spec default
+    assert at.sidebar.text_input(key="ff.param.steps").value == "600"  # the preset, not the spec default
 
 
 def test_start_shows_live_accuracy_then_stop_shows_final():
@@ -69,8 +69,8 @@ def test_out_of_range_query_param_names_lr_and_blocks_start():
     errors = [e.value for e in at.error]
     assert any(e.startswith("lr: 5 is out of range; allowed: a number from 1e-06 to 1") for e in errors), errors
     assert button(at, "Start").disabled
-    assert at.sidebar.number_input(key="ff.param.lr").value == 0.01  # falls back to the preset's value
-    at.sidebar.number_input(key="ff.param.lr").set_value(0.02).run()
+    assert at.sidebar.text_input(key="ff.param.lr").value == "0.01"  # falls back to the preset's value
+    at.sidebar.text_input(key="ff.param.lr").input("0.02").run()
     assert not at.error
     assert not button(at, "Start").disabled
     assert at.query_params["lr"] == "0.02"
@@ -81,7 +81,7 @@ def test_bad_query_values_are_reported_and_unknown_names_warned():
     errors = " ".join(e.value for e in at.error)
     assert "hidden:" in errors and "seed:" in errors
     assert any("wobble" in w.value for w in at.warning)
-    assert at.sidebar.number_input(key="ff.param.threshold").value == 3.0
+    assert at.sidebar.text_input(key="ff.param.threshold").value == "3.0"
     assert button(at, "Start").disabled
     at.button(key="ff.accept-url").click().run()
     assert not at.error and not button(at, "Start").disabled
@@ -100,8 +100,8 @@ def test_bad_list_text_shows_an_inline_error_and_blocks_start():
 def test_url_follows_the_widgets():
     at = page()
     assert dict(at.query_params) == {}
-    at.sidebar.number_input(key="ff.param.lr").set_value(0.002).run()
-    at.number_input(key="ff.seed").set_value(7).run()
+    at.sidebar.text_input(key="ff.param.lr").input("0.002").run()
+    at.text_input(key="ff.seed").input("7").run()
     assert at.query_params["lr"] == "0.002" and at.query_params["seed"] == "7"
     at.sidebar.selectbox(key="ff.preset").set_value("quick").run()
     assert at.query_params["preset"] == "quick" and "lr" not in at.query_params
@@ -112,9 +112,9 @@ def test_changing_lr_while_running_reaches_the_run():
     at = page(FAST)
     button(at, "Start").click().run()
     run = live_run()
-    assert at.sidebar.number_input(key="ff.param.lr").disabled is False
+    assert at.sidebar.text_input(key="ff.param.lr").disabled is False
     assert at.sidebar.text_input(key="ff.param.hidden").disabled is True  # not live
-    at.sidebar.number_input(key="ff.param.lr").set_value(0.003).run()
+    at.sidebar.text_input(key="ff.param.lr").input("0.003").run()
     assert run.spec.params["lr"] == 0.003
     wait_for(at, lambda a: run.experiment is not None and run.experiment.p["lr"] == 0.003)
 
@@ -122,7 +122,7 @@ def test_changing_lr_while_running_reaches_the_run():
 def test_backprop_baseline_runs_beside_with_shared_params_and_seed():
     at = page({**FAST, "seed": "5"})
     at.toggle(key="ff.baseline").set_value(True).run()
-    at.number_input(key="ff.bp_lr").set_value(0.001).run()
+    at.text_input(key="ff.bp_lr").input("0.001").run()
     button(at, "Start").click().run()
     ff, bp = live_run("ff"), live_run("bp")
     assert bp.spec.seed == ff.spec.seed == 5

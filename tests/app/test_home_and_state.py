@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from app_helpers import APP
 from streamlit.testing.v1 import AppTest
 
 from fflab.app.param_panel import help_text, uses_slider
 from fflab.app.url_state import initial_state, query_for
 from fflab.catalog import get_experiment
+from fflab.cli import main
 
 FF = get_experiment("ff")
 
@@ -55,6 +59,27 @@ def test_query_holds_only_what_differs_from_the_preset_and_round_trips():
     again = initial_state(FF, query, "bp")
     assert again.values == lab.values and again.seed == 9 and again.baseline and again.bp_lr == 0.002
     assert not again.url_errors
+
+
+@pytest.mark.parametrize("raw", ["-1", "2147483648", "1.5", "x"])
+def test_a_bad_seed_gives_the_same_message_in_the_url_and_on_the_cli(
+    raw: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FFLAB_HOME", str(tmp_path))
+    lab = initial_state(FF, {"seed": raw}, "bp")
+    url_message = lab.url_errors["seed"]
+    assert url_message.startswith("seed: ") and "from 0 to 2147483647 (whole)" in url_message
+    assert lab.seed == 0 and lab.blockers()  # the widget falls back to the default; Start waits
+    assert main(["run", "ff", "--seed", raw, "--quiet"]) == 2
+    assert f"error: {url_message}\n" in capsys.readouterr().err
+
+
+def test_baseline_in_the_url_is_parsed_by_its_declaration():
+    assert initial_state(FF, {"baseline": "yes"}, "bp").baseline
+    assert not initial_state(FF, {"baseline": "off"}, "bp").baseline
+    assert initial_state(FF, {"baseline": "maybe"}, "bp").url_errors["baseline"] == (
+        "baseline: 'maybe' is not true or false"
+    )
 
 
 def test_sliders_for_small_ranges_number_boxes_for_large_or_log_ones():

@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from fflab.catalog import get_experiment
+from fflab.chunker.chunker22 import Chunker22Snapshot
+from fflab.chunker.deep import ChunkerDeepSnapshot
 from fflab.cli import main
 from fflab.params import ParamError
 
@@ -39,13 +41,14 @@ def test_chunker22_compresses_the_stream_and_learns_the_label():
 def test_chunker22_snapshot_has_the_ribbon_and_the_raster():
     exp, _ = train("chunker-22", blocks=30)
     snap = exp.snapshot()
+    assert isinstance(snap, Chunker22Snapshot) and snap.block_len == 21
     n = 2 * 21
-    assert snap["stream"].shape == (n,) and snap["p_actual"].shape == (n,) and snap["surprises"].shape == (n,)
-    assert np.isnan(snap["p_actual"][0]) and np.all((snap["p_actual"][1:] >= 0) & (snap["p_actual"][1:] <= 1))
+    assert snap.stream.shape == (n,) and snap.p_actual.shape == (n,) and snap.surprises.shape == (n,)
+    assert np.isnan(snap.p_actual[0]) and np.all((snap.p_actual[1:] >= 0) & (snap.p_actual[1:] <= 1))
     # a surprise is exactly a probability below the threshold
-    assert np.array_equal(snap["surprises"][1:], snap["p_actual"][1:] < snap["threshold"])
-    assert snap["raster"].shape == (30, 21) and list(snap["raster_blocks"]) == list(range(1, 31))
-    assert snap["label_prob"].shape == (2,) and len(snap["symbol_names"]) == 22
+    assert np.array_equal(snap.surprises[1:], snap.p_actual[1:] < snap.threshold)
+    assert snap.raster.shape == (30, 21) and list(snap.raster_blocks) == list(range(1, 31))
+    assert snap.label_prob.shape == (2,) and len(snap.symbol_names) == 22
 
 
 def test_chunker_deep_recalls_the_trigger_from_two_surprises():
@@ -67,11 +70,12 @@ def test_chunker_deep_baseline_gets_at_least_the_updates_and_the_time_of_a_and_c
 def test_chunker_deep_snapshot_has_the_compressed_stream_and_the_gradient_probe():
     exp, _ = train("chunker-deep", steps=3)
     snap = exp.snapshot()
-    assert snap["sequence"].shape == (50,) and snap["p_actual"].shape == (50,) and snap["surprises"][0]
-    assert list(snap["event_positions"]) == list(np.nonzero(snap["surprises"])[0])
-    assert list(snap["event_symbols"]) == list(snap["sequence"][snap["event_positions"]])
-    assert snap["gradient_by_depth"].shape == (49,) and snap["gradient_by_depth"][0] > 0
-    assert 0 <= snap["effective_depth_baseline"] <= 48
+    assert isinstance(snap, ChunkerDeepSnapshot) and snap.T == 50
+    assert snap.sequence.shape == (50,) and snap.p_actual.shape == (50,) and snap.surprises[0]
+    assert list(snap.event_positions) == list(np.nonzero(snap.surprises)[0])
+    assert list(snap.event_symbols) == list(snap.sequence[snap.event_positions])
+    assert snap.gradient_by_depth.shape == (49,) and snap.gradient_by_depth[0] > 0
+    assert 0 <= snap.effective_depth_baseline <= 48
 
 
 @pytest.mark.parametrize("name", ["chunker-22", "chunker-deep"])

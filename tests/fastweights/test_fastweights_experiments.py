@@ -1,5 +1,6 @@
 """Short training runs, determinism, live changes, snapshots and the CLI for the three experiments."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -7,6 +8,9 @@ import pytest
 
 from fflab.catalog import get_experiment
 from fflab.cli import main
+from fflab.fastweights.delay import DelaySnapshot
+from fflab.fastweights.kv import KVSnapshot
+from fflab.fastweights.srwm import SRWMSnapshot
 from fflab.params import ParamError
 
 QUICK = {
@@ -31,11 +35,12 @@ def test_delay_learns_to_recall_across_unseen_delays():
     assert metrics["bit_accuracy"] > 0.95 and metrics["bit_accuracy_long"] > 0.9, metrics
     assert np.mean([r["loss"] for r in records[-10:]]) < np.mean([r["loss"] for r in records[:10]])
     snap = exp.snapshot()
+    assert isinstance(snap, DelaySnapshot)
     T = exp.p["show_delay"] + 2
-    assert snap["fast_weights"].shape == (T, 4, 8) and snap["gate"].shape == (T,)
-    assert snap["phase"][0] == "store" and snap["phase"][-1] == "recall"
-    assert snap["gate"][0] > snap["gate"][1:-1].mean()  # it writes at the store step, not on distractors
-    assert np.array_equal(np.sign(snap["output"]), snap["target"])
+    assert snap.fast_weights.shape == (T, 4, 8) and snap.gate.shape == (T,)
+    assert snap.phase[0] == "store" and snap.phase[-1] == "recall"
+    assert snap.gate[0] > snap.gate[1:-1].mean()  # it writes at the store step, not on distractors
+    assert np.array_equal(np.sign(snap.output), snap.target)
 
 
 def test_kv_training_improves_retrieval_and_the_capacity_curve_falls():
@@ -43,12 +48,13 @@ def test_kv_training_improves_retrieval_and_the_capacity_curve_falls():
     metrics = exp.final_metrics()
     assert metrics["cosine_before"] < 0.55 and metrics["cosine_after"] > metrics["cosine_before"] + 0.15, metrics
     snap = exp.snapshot()
-    curve = snap["capacity_cosine"]
+    assert isinstance(snap, KVSnapshot)
+    curve = snap.capacity_cosine
     assert len(curve) == 12 and curve[0] > 0.95 and curve[-1] < curve[0] - 0.2
-    assert snap["key_cosine_before"].shape == (5, 5) and snap["key_projection"].shape == (8, 8)
+    assert snap.key_cosine_before.shape == (5, 5) and snap.key_projection.shape == (8, 8)
     # the raw keys all lean one way; the projected ones much less
     off = ~np.eye(5, dtype=bool)
-    assert snap["key_cosine_after"][off].mean() < snap["key_cosine_before"][off].mean() - 0.3
+    assert snap.key_cosine_after[off].mean() < snap.key_cosine_before[off].mean() - 0.3
 
 
 def test_kv_delta_rule_learns_too():
@@ -65,14 +71,15 @@ def test_srwm_meta_learns_the_four_functions_above_chance():
     assert set(metrics) == {"query_accuracy", "query_accuracy_ablated",
                             *(f"query_accuracy.{t}" for t in ("AND", "OR", "XOR", "NAND"))}
     snap = exp.snapshot()
-    assert snap["fast_weights_after_demo"].shape == (4, 6, 6)
-    assert np.allclose(snap["row_pointer"].sum(axis=-1), 1.0, atol=1e-5)
-    assert np.abs(snap["fast_weights_after_demo"]).sum() > 0
+    assert isinstance(snap, SRWMSnapshot) and snap.tasks == ["AND", "OR", "XOR", "NAND"]
+    assert snap.fast_weights_after_demo.shape == (4, 6, 6)
+    assert np.allclose(snap.row_pointer.sum(axis=-1), 1.0, atol=1e-5)
+    assert np.abs(snap.fast_weights_after_demo).sum() > 0
 
 
 def test_srwm_without_self_modification_keeps_no_fast_weights():
     exp, _ = train("srwm", episodes=20, self_modify=False)
-    assert np.abs(exp.snapshot()["fast_weights"]).sum() == 0
+    assert np.abs(exp.snapshot().fast_weights).sum() == 0
 
 
 @pytest.mark.parametrize("name", ["fastweights-delay", "fastweights-kv", "srwm"])
@@ -128,28 +135,30 @@ def test_cli_run_reports_the_metrics(name, keys, tmp_path):
 def test_delay_snapshot_reads_every_step_and_keeps_few_frames_of_long_episodes():
     exp, _ = train("fastweights-delay", steps=3)
     snap = exp.snapshot()
-    assert np.allclose(snap["readout"][-1], snap["output"])
-    assert snap["fast_weight_steps"] == list(range(exp.p["show_delay"] + 2))
-    assert snap["test_delays"] == [] and snap["accuracy_by_delay"] == []
+    assert np.allclose(snap.readout[-1], snap.output)
+    assert snap.fast_weight_steps == list(range(exp.p["show_delay"] + 2))
+    assert snap.test_delays == [] and snap.accuracy_by_delay == []
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        snap.eta = 0.1  # a snapshot is a read-only hand-off to the page
     exp.evaluate()
     snap = exp.snapshot()
-    assert snap["test_delays"] == list(range(3, 13)) and len(snap["accuracy_by_delay"]) == 10
+    assert snap.test_delays == list(range(3, 13)) and len(snap.accuracy_by_delay) == 10
     exp.update(show_delay=998)
     snap = exp.snapshot()
-    steps = snap["fast_weight_steps"]
-    assert len(steps) == len(snap["fast_weights"]) <= 200 and steps[0] == 0 and steps[-1] == 999
-    assert len(snap["gate"]) == len(snap["fast_weight_norm"]) == 1000
+    steps = snap.fast_weight_steps
+    assert len(steps) == len(snap.fast_weights) <= 200 and steps[0] == 0 and steps[-1] == 999
+    assert len(snap.gate) == len(snap.fast_weight_norm) == 1000
 
 
 def test_kv_snapshot_holds_each_write_and_both_rules_capacity():
     exp, _ = train("fastweights-kv", steps=200)
     snap = exp.snapshot()
-    assert snap["fast_weights_each_write"].shape == (5, 8, 8)
-    assert np.allclose(snap["fast_weights_each_write"][-1], snap["fast_weights"])
-    assert set(snap["capacity_cosine_by_rule"]) == set(snap["capacity_cosine_untrained"]) == {"sum", "delta"}
-    assert snap["capacity_cosine"] == snap["capacity_cosine_by_rule"]["sum"]
+    assert snap.fast_weights_each_write.shape == (5, 8, 8)
+    assert np.allclose(snap.fast_weights_each_write[-1], snap.fast_weights)
+    assert set(snap.capacity_cosine_by_rule) == set(snap.capacity_cosine_untrained) == {"sum", "delta"}
+    assert snap.capacity_cosine == snap.capacity_cosine_by_rule["sum"]
     # one pair is always retrieved exactly, trained or not
-    assert all(abs(c[0] - 1) < 1e-5 for c in snap["capacity_cosine_untrained"].values())
+    assert all(abs(c[0] - 1) < 1e-5 for c in snap.capacity_cosine_untrained.values())
 
 
 def test_srwm_logs_per_task_and_ablated_accuracy_on_evaluation_steps():

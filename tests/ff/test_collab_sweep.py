@@ -57,7 +57,7 @@ def test_final_metrics_per_gamma():
     steps(exp, exp.total_steps)
     final = exp.final_metrics()
     assert set(final) >= {"test_accuracy.γ=0", "test_accuracy.γ=1"}
-    assert exp.snapshot()["strategy_help"]["γ=0"].startswith("plain FF")
+    assert exp.snapshot().strategy_help["γ=0"].startswith("plain FF")
 
 
 def test_an_unknown_gamma_is_refused():

@@ -129,15 +129,18 @@ def test_layers_stop_learning_at_their_epoch():
 def test_live_changes_snapshot_figure_and_state_round_trip():
     exp = build()
     snap = exp.snapshot()  # before any evaluation: a probe of held-out images
-    assert len(snap["class_goodness"]) == 4 and snap["class_goodness"][0].shape == (10, 10)
+    assert len(snap.class_goodness) == 4 and snap.class_goodness[0].shape == (10, 10)
     records = advance(exp)
     assert {"test_accuracy.goodness", "test_accuracy.softmax", "loss.layer4", "head_loss"} <= set(records[2])
     exp.update(lr=0.002, head_lr=0.05)
     assert exp.optimizers[3].param_groups[0]["lr"] == 0.002 and exp.head_optimizer.param_groups[0]["lr"] == 0.05
     snap = exp.snapshot()
-    assert snap["images"] == 100 and snap["class_goodness_step"] == 6 and len(snap["layer_accuracy"]) == 4
-    assert snap["first_layer_filters"].shape == (10, 3, 3) and snap["confusion"].sum() == 100
-    assert not is_waiting(class_goodness_figure(snap))
+    evaluation = snap.evaluation
+    assert evaluation.images == 100 and evaluation.step == 6 and len(evaluation.layer_accuracy) == 4
+    assert set(evaluation.predictor_accuracy) == {"goodness", "goodness_last", "softmax"}
+    assert snap.first_layer_filters.shape == (10, 3, 3) and snap.classifier.confusion.sum() == 100
+    assert not is_waiting(class_goodness_figure(snap.class_goodness, evaluation.layer_accuracy,
+                                                snap.classifier.class_names, evaluation.images, evaluation.step))
     clone = get_experiment("cwc")(exp.p, seed=5)
     clone.load_state_dict(exp.state_dict())
     x = exp.x_test[:50]

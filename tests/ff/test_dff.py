@@ -99,22 +99,24 @@ def test_dff_learns_digits_in_a_few_seconds():
     final = exp.final_metrics()
     assert final["test_accuracy.all_layers"] > 0.85 and final["test_accuracy.last_layer"] > 0.85, final
     assert final["test_accuracy"] == final["test_accuracy.all_layers"]
-    assert exp.snapshot()["centre_distance_step"] == 120  # the final evaluation scored the weights after 120 steps
+    assert exp.snapshot().evaluation.step == 120  # the final evaluation scored the weights after 120 steps
 
 
 def test_live_changes_snapshot_figure_and_state_round_trip():
     exp = build()
     snap = exp.snapshot()  # before any evaluation: a probe of held-out images
-    assert len(snap["centre_distance"]) == 2 and snap["centre_distance"][0].shape == (10, 10)
+    assert len(snap.centre_distance) == 2 and snap.centre_distance[0].shape == (10, 10)
     records = advance(exp)
     assert {"test_accuracy.all_layers", "test_accuracy.last_layer", "loss.layer2", "distance_true.layer1"} <= set(
         records[2])
     exp.update(lr=0.002, margin=0.3, predict="last_layer")
     assert exp.optimizers[1].param_groups[0]["lr"] == 0.002
     snap = exp.snapshot()
-    assert snap["images"] == 100 and snap["centre_distance_step"] == 6 and len(snap["layer_accuracy"]) == 2
-    assert snap["confusion"].sum() == 100 and snap["distance"] == "sphere"
-    assert not is_waiting(centre_distance_figure(snap))
+    evaluation = snap.evaluation
+    assert evaluation.images == 100 and evaluation.step == 6 and len(evaluation.layer_accuracy) == 2
+    assert snap.classifier.confusion.sum() == 100 and snap.distance == "sphere"
+    assert not is_waiting(centre_distance_figure(snap.centre_distance, evaluation.layer_accuracy,
+                                                 snap.classifier.class_names, evaluation.images, evaluation.step))
     clone = get_experiment("dff")(exp.p, seed=5)
     clone.load_state_dict(exp.state_dict())
     x = exp.x_test[:50]

@@ -92,23 +92,24 @@ def test_a_whole_run_reports_time_accuracy_memory_and_speedup():
     for name in ("ff", "bp"):
         assert final[f"seconds_per_epoch.{name}"] > 0
         assert 0.0 <= final[f"test_accuracy.{name}"] <= 1.0
-        curve = exp.snapshot()["curves"][name]
-        first = next(i for i, accuracy in enumerate(curve["accuracy"]) if accuracy >= 0.1)  # about chance
+        curve = exp.snapshot().curves[name]
+        first = next(i for i, accuracy in enumerate(curve.accuracy) if accuracy >= 0.1)  # about chance
         assert final[f"reached_target.{name}"] == 1.0
-        assert final[f"time_to_target.{name}"] == curve["seconds"][first]
-        assert final[f"samples_to_target.{name}"] == curve["samples"][first] == 100 * min(10 * (first + 1), exp.race_steps)
+        assert final[f"time_to_target.{name}"] == curve.seconds[first]
+        assert final[f"samples_to_target.{name}"] == curve.samples[first] == 100 * min(10 * (first + 1), exp.race_steps)
         for depth in (1, 3):
             assert final[f"activation_bytes.{name}.depth{depth}"] > 0
     assert final["time_ratio"] == pytest.approx(final["seconds_per_epoch.ff"] / final["seconds_per_epoch.bp"])
     assert set(final) >= {"memory_ratio.depth1", "memory_ratio.depth3", "parallel_speedup", "time_to_target_ratio"}
-    assert final["parallel_speedup"] > 0 and exp.parallel["ticks"] == 12
+    assert final["parallel_speedup"] > 0 and exp.parallel.ticks == 12
     snap = exp.snapshot()
     evaluations = [r for r in records if "test_accuracy.ff" in r]
-    assert len(snap["curves"]["ff"]["accuracy"]) == len(evaluations) == -(-exp.race_steps // 10)
-    assert snap["depths"] == [1, 3] and len(snap["activation_bytes"]["bp"]) == 2
+    assert len(snap.curves["ff"].accuracy) == len(evaluations) == -(-exp.race_steps // 10)
+    assert snap.depths == (1, 3) and len(snap.activation_bytes["bp"]) == 2
+    assert snap.parallel.ticks == 12 and snap.parallel.speedup == final["parallel_speedup"]
     # the training clocks only ever go forward, and evaluation is not counted in them
-    seconds = snap["curves"]["bp"]["seconds"]
-    assert seconds == sorted(seconds) and seconds[-1] == pytest.approx(exp.train_seconds["bp"])
+    seconds = snap.curves["bp"].seconds
+    assert list(seconds) == sorted(seconds) and seconds[-1] == pytest.approx(exp.train_seconds["bp"])
 
 
 def test_a_target_not_reached_is_said_so_without_a_time():

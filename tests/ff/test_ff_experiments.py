@@ -79,9 +79,9 @@ def test_live_learning_rate_reaches_the_optimiser():
 def test_snapshot_and_weights_round_trip():
     exp, _ = train("ff", 5)
     snap = exp.snapshot()
-    assert len(snap["goodness_pos"]) == 2 and snap["first_layer_weights"].shape[1:] == (8, 8)
-    assert snap["positive_images"].shape == snap["negative_images"].shape
-    assert snap["confusion"].sum() > 0
+    assert len(snap.goodness_pos) == 2 and snap.first_layer_weights.shape[1:] == (8, 8)
+    assert snap.examples.positive_images.shape == snap.examples.negative_images.shape
+    assert snap.classifier.confusion.sum() > 0
     clone = get_experiment("ff")(exp.p, seed=9)
     clone.load_state_dict(exp.state_dict())
     x = exp.x_test[:50]

@@ -75,11 +75,12 @@ def test_metrics_per_strategy_snapshot_and_ranking():
         assert all(f"loss.{s}" in record and f"separation.{s}" in record for s in names)
     assert all(f"test_accuracy.{s}" in records[2] for s in names) and "test_accuracy.wrong_label" not in records[0]
     snap = exp.snapshot()
-    assert set(snap["examples"]) == set(names)
-    example = snap["examples"]["hinton_hybrid"]
-    assert example["positive_images"].shape == example["negative_images"].shape
-    assert example["positive_images"].shape[1:] == (8, 8) and len(example["negative_labels"]) == len(example["positive_labels"])
-    accuracies = [acc for _, acc in snap["ranking"]]
+    assert set(snap.examples) == set(names) and snap.strategies == names
+    example = snap.examples["hinton_hybrid"]
+    assert example.positive_images.shape == example.negative_images.shape
+    assert example.positive_images.shape[1:] == (8, 8) and len(example.negative_labels) == len(example.positive_labels)
+    assert set(snap.loss) == set(snap.separation) == set(snap.test_accuracy) == set(names)
+    accuracies = [acc for _, acc in snap.ranking]
     assert accuracies == sorted(accuracies, reverse=True) and len(accuracies) == 3
     final = exp.final_metrics()
     assert set(final) == {f"test_accuracy.{s}" for s in names} | {"seeds_done"}
@@ -141,7 +142,7 @@ def test_ff_trains_with_every_strategy(name):
     for _ in range(3):
         record = exp.advance()
     assert record["loss.layer1"] == record["loss.layer1"]  # not NaN
-    assert exp.snapshot()["negative_images"].shape[1:] == (8, 8)
+    assert exp.snapshot().examples.negative_images.shape[1:] == (8, 8)
 
 
 def test_records_carry_the_step_within_each_seed_for_curves_over_seeds():

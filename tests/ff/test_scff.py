@@ -159,11 +159,11 @@ def test_snapshot_shows_the_pairs_the_first_layer_got():
     exp = scff(shift=1)
     exp.step()
     snap = exp.snapshot()
-    pos, neg = snap["positive_pairs"], snap["negative_pairs"]
+    pos, neg = snap.pairs.positive_pairs, snap.pairs.negative_pairs
     assert pos.shape == neg.shape == (8, 2, 8, 8)
     assert (pos[:, 0] == pos[:, 1]).all() and (pos[:, 0] == neg[:, 0]).all()
     assert not (neg[:, 0] == neg[:, 1]).all(axis=(1, 2)).any()
-    assert len(snap["pair_labels"]) == len(snap["partner_labels"]) == 8
+    assert len(snap.pairs.pair_labels) == len(snap.pairs.partner_labels) == 8
 
 
 def test_transfer_accepts_scff():

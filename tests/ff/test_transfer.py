@@ -8,7 +8,8 @@ import torch
 from fflab.catalog import get_experiment
 from fflab.data import datasets
 from fflab.params import ParamError
-from fflab.studies.transfer import Transfer, fit_probe, model_features
+from fflab.studies.probe import fit_probe, model_features
+from fflab.studies.transfer import ProbeResult, Transfer
 
 TINY = {"task": "digits-low-to-high", "hidden": (32, 32), "epochs": 5.0, "probe_steps": 60, "probe_samples": 200}
 
@@ -44,17 +45,20 @@ def test_every_model_gets_both_metrics_and_the_count_of_steps_is_exact():
     assert min(final["source_accuracy.ff"], final["source_accuracy.bp"]) > final["source_accuracy.random"] + 0.2
     # the probe reads the digits 5-9 through frozen features: well above the 20% of chance, even for a random net
     assert final["transfer_accuracy.random"] > 0.5
+    snap = exp.snapshot()
+    assert snap.models == ("ff", "bp", "random") and snap.current is None and snap.chance == 0.2
+    assert {m: ProbeResult.logged(final, m) for m in snap.models} == snap.results
 
 
 def test_target_labels_are_renumbered_and_disjoint_from_the_source_classes():
     exp = tiny()
     target = exp._target_data()
-    assert target["classes"] == 5
-    assert set(target["y_train"].tolist()) == {0, 1, 2, 3, 4}
+    assert target.classes == 5
+    assert set(target.y_train.tolist()) == {0, 1, 2, 3, 4}
     model = exp._build("ff")
     assert set(model.y_train.tolist()) <= {0, 1, 2, 3, 4}
     # the source holds digits 0-4 and the target 5-9: no image is in both
-    assert len(model.x_train) + len(target["x_train"]) <= 1437
+    assert len(model.x_train) + len(target.x_train) <= 1437
 
 
 def test_the_probe_leaves_the_pretrained_weights_alone():
@@ -70,7 +74,7 @@ def test_the_probe_leaves_the_pretrained_weights_alone():
 
 def test_features_concatenate_the_hidden_layers():
     exp = tiny()
-    images = exp._target_data()["x_test"][:7]
+    images = exp._target_data().x_test[:7]
     assert model_features(exp._build("ff"), images).shape == (7, 64)
     assert model_features(exp._build("bp"), images).shape == (7, 64)
 
@@ -105,7 +109,7 @@ def test_a_missing_dataset_is_explained(tmp_path, monkeypatch):
 def test_cwc_takes_part_through_its_own_features():
     exp = tiny(models=("cwc",))
     model = exp._build("cwc")
-    images = exp._target_data()["x_test"][:5]
+    images = exp._target_data().x_test[:5]
     features = model_features(model, images)
     assert features.shape[0] == 5 and features.shape[1] > 0
     assert torch.isfinite(features).all()

@@ -1,9 +1,12 @@
-"""Synthetic metric records and snapshots shaped like the FF and backprop experiments produce."""
+"""Synthetic metric records and an `ff` snapshot shaped like the FF and backprop experiments produce."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+
+from fflab.ff.forward_forward.snapshot import FFSnapshot
+from fflab.ff.snapshot import ClassifierSnapshot, ExampleBatch
 
 
 def ff_records(steps: int = 3000, layers: int = 2, eval_every: int = 500, batch: int = 100) -> list[dict]:
@@ -39,26 +42,20 @@ def records() -> list[dict]:
 
 
 @pytest.fixture
-def snapshot() -> dict:
+def snapshot() -> FFSnapshot:
     rng = np.random.default_rng(0)
-    return {
-        "goodness_pos": [rng.normal(3.0, 1.0, 5000), rng.normal(4.0, 1.0, 300)],
-        "goodness_neg": [rng.normal(1.0, 1.0, 5000), rng.normal(0.5, 1.0, 300)],
-        "threshold": 2.0,
-        "loss_kind": "threshold",
-        "first_layer_weights": rng.normal(size=(36, 28, 28)).astype(np.float32),
-        "positive_images": rng.random((8, 28, 28)).astype(np.float32),
-        "negative_images": rng.random((8, 28, 28)).astype(np.float32),
-        "positive_labels": [3, 1, 4, 1, 5, 9, 2, 6],
-        "negative_labels": [7, 0, 8, 2, 3, 4, 5, 1],
-        "confusion": rng.integers(0, 40, size=(10, 10)),
-        "class_names": [str(i) for i in range(10)],
-        "image_shape": (28, 28),
-        "dataset": "mnist",
-        "eval_samples": 2000,
-        "current_layer": 1,
-        "schedule": "simultaneous",
-    }
+    goodness_pos = (rng.normal(3.0, 1.0, 5000), rng.normal(4.0, 1.0, 300))
+    goodness_neg = (rng.normal(1.0, 1.0, 5000), rng.normal(0.5, 1.0, 300))
+    weights = rng.normal(size=(36, 28, 28)).astype(np.float32)
+    positives, negatives = rng.random((8, 28, 28)).astype(np.float32), rng.random((8, 28, 28)).astype(np.float32)
+    classifier = ClassifierSnapshot(confusion=rng.integers(0, 40, size=(10, 10)),
+                                    class_names=tuple(str(i) for i in range(10)), image_shape=(28, 28),
+                                    dataset="mnist", eval_samples=2000)
+    return FFSnapshot(
+        classifier=classifier, goodness_pos=goodness_pos, goodness_neg=goodness_neg, threshold=2.0,
+        loss_kind="threshold", current_layer=1, schedule="simultaneous", first_layer_weights=weights,
+        examples=ExampleBatch(positives, (3, 1, 4, 1, 5, 9, 2, 6), negatives, (7, 0, 8, 2, 3, 4, 5, 1)),
+    )
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fflab.chunker.chunker22 import Chunker22
-from fflab.chunker.deep import ChunkerDeep
+from fflab.chunker.chunker22 import Chunker22, Chunker22Snapshot
+from fflab.chunker.deep import ChunkerDeep, ChunkerDeepSnapshot
 from fflab.figures import (
     UIREVISION,
     compressed_length_figure,
@@ -36,14 +36,13 @@ def _one_thread():
 
 
 @pytest.fixture(scope="module")
-def snap22(_one_thread):
+def snap22(_one_thread) -> Chunker22Snapshot:
     return snapshot_of(Chunker22, blocks=3, show_blocks=2, hidden_single=4)
 
 
 @pytest.fixture(scope="module")
-def snap_deep(_one_thread):
+def snap_deep(_one_thread) -> ChunkerDeepSnapshot:
     return snapshot_of(ChunkerDeep, T=60, steps=3, batch=2)
-
 
 def records(steps=300):
     return [{"step": float(i), "label_accuracy": float(i > 50), "label_accuracy_single": 0.5,
@@ -59,25 +58,27 @@ def test_smoothed_is_a_running_mean_over_the_window():
 
 
 def test_surprise_stream_shows_ribbon_probabilities_threshold_and_surprises(snap22):
-    fig = surprise_stream_figure(snap22)
+    fig = surprise_stream_figure(snap22.stream, snap22.p_actual, snap22.surprises, snap22.threshold,
+                                 snap22.symbol_names, snap22.block_len)
     assert fig.layout.uirevision == UIREVISION and not is_waiting(fig)
     ribbon, prob, marks = fig.data
     assert ribbon.type == "heatmap" and len(ribbon.z[0]) == 42 and ribbon.text[0][0] in ("a", "x")
     assert len(prob.y) == 42
-    assert list(marks.x) == list(np.nonzero(snap22["surprises"])[0])
-    assert any(s.y0 == snap22["threshold"] for s in fig.layout.shapes)  # the threshold line
+    assert list(marks.x) == list(np.nonzero(snap22.surprises)[0])
+    assert any(s.y0 == snap22.threshold for s in fig.layout.shapes)  # the threshold line
     assert sum(1 for s in fig.layout.shapes if s.x0 == 20.5) == 1  # the block boundary
 
 
 def test_surprise_stream_draws_the_deep_sequence_without_blocks(snap_deep):
-    fig = surprise_stream_figure(snap_deep)
+    fig = surprise_stream_figure(snap_deep.sequence, snap_deep.p_actual, snap_deep.surprises, snap_deep.threshold,
+                                 snap_deep.symbol_names)
     assert len(fig.data[0].z[0]) == 60 and fig.data[0].text[0][1] == "1"
-    assert list(fig.data[2].x) == list(snap_deep["event_positions"])
+    assert list(fig.data[2].x) == list(snap_deep.event_positions)
     assert len(fig.layout.shapes) == 1
 
 
 def test_raster_has_positions_as_rows(snap22):
-    fig = surprise_raster_figure(snap22["raster"], snap22["raster_blocks"], snap22["symbol_names"])
+    fig = surprise_raster_figure(snap22.raster, snap22.raster_blocks, snap22.symbol_names)
     heat = fig.data[0]
     assert np.asarray(heat.z).shape == (21, 3) and list(heat.y[:2]) == ["a / x", "b1"] and heat.y[-1] == "b20"
     assert list(heat.x) == [1, 2, 3]
@@ -96,7 +97,7 @@ def test_line_figures_from_records():
 
 
 def test_gradient_depth_and_effective_depth_bars(snap_deep):
-    fig = gradient_depth_figure(snap_deep["gradient_by_depth"], snap_deep["effective_depth_baseline"], 2)
+    fig = gradient_depth_figure(snap_deep.gradient_by_depth, snap_deep.effective_depth_baseline, 2)
     line = fig.data[0]
     assert line.y[0] == 1.0 and len(line.x) == 59 and fig.layout.yaxis.type == "log"
     assert fig.data[1].name.startswith("chunker")
@@ -107,8 +108,9 @@ def test_gradient_depth_and_effective_depth_bars(snap_deep):
 
 
 @pytest.mark.parametrize("build", [
-    lambda: surprise_stream_figure(None),
-    lambda: surprise_stream_figure({"stream": np.array([])}),
+    lambda: surprise_stream_figure(None, None),
+    lambda: surprise_stream_figure(np.array([]), np.array([])),
+    lambda: surprise_stream_figure(np.array([0, 2]), None),
     lambda: surprise_raster_figure(None, None),
     lambda: surprise_raster_figure(np.zeros((0, 21)), np.array([])),
     lambda: paired_accuracy_figure([], [("a", "b", "#000")], "t"),

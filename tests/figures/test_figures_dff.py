@@ -5,30 +5,27 @@ import numpy as np
 from fflab.figures import UIREVISION, centre_distance_figure, centre_margin_figure, is_waiting
 
 
-def dff_snapshot(layers: int = 2, classes: int = 10) -> dict:
+def distance_matrices(layers: int = 2, classes: int = 10) -> list[np.ndarray]:
     rng = np.random.default_rng(0)
     matrices = []
     for i in range(layers):
         m = rng.uniform(1.0, 2.0, size=(classes, classes)) * (i + 1)  # deeper layers on a larger scale
         m[np.arange(classes), np.arange(classes)] = 0.2 * (i + 1)  # each class nearest its own centre
         matrices.append(m.astype(np.float32))
-    return {
-        "centre_distance": matrices,
-        "layer_accuracy": [0.912, 0.9555][:layers],
-        "class_names": [str(i) for i in range(classes)],
-        "images": 500,
-        "centre_distance_step": 120,
-    }
+    return matrices
+
+
+NAMES = tuple(str(i) for i in range(10))
 
 
 def test_one_heatmap_per_layer_with_raw_distances_and_its_own_colour_range():
-    snap = dff_snapshot()
-    fig = centre_distance_figure(snap)
+    matrices = distance_matrices()
+    fig = centre_distance_figure(matrices, (0.912, 0.9555), NAMES, images=500, step=120)
     assert fig.layout.uirevision == UIREVISION and not is_waiting(fig)
     assert [t.type for t in fig.data] == ["heatmap", "heatmap"]
     assert [a.text for a in fig.layout.annotations] == ["layer 1 · 91.2%", "layer 2 · 95.5%"]
     assert "500 held-out images, step 120" in fig.layout.title.text
-    for trace, raw in zip(fig.data, snap["centre_distance"], strict=True):
+    for trace, raw in zip(fig.data, matrices, strict=True):
         z = np.asarray(trace.z, dtype=float)
         assert np.allclose(z, raw)
         assert (trace.zmin, trace.zmax) == (float(raw.min()), float(raw.max()))
@@ -39,13 +36,12 @@ def test_one_heatmap_per_layer_with_raw_distances_and_its_own_colour_range():
 
 
 def test_a_missing_class_leaves_a_gap_and_odd_input_waits():
-    snap = dff_snapshot(layers=1)
-    snap["centre_distance"][0][4] = np.nan  # no held-out image of class 4
-    fig = centre_distance_figure(snap)
+    matrices = distance_matrices(layers=1)
+    matrices[0][4] = np.nan  # no held-out image of class 4
+    fig = centre_distance_figure(matrices, (0.912,), NAMES, images=500, step=120)
     assert not is_waiting(fig) and np.isnan(np.asarray(fig.data[0].z, dtype=float)[4]).all()
-    assert fig.data[0].zmin == float(np.nanmin(snap["centre_distance"][0]))
-    for bad in (None, {}, {"centre_distance": []}, {"centre_distance": [np.zeros((3, 4))]},
-                {"centre_distance": [np.zeros((3, 3)), np.zeros((4, 4))]}, {"centre_distance": "nonsense"}):
+    assert fig.data[0].zmin == float(np.nanmin(matrices[0]))
+    for bad in (None, [], [np.zeros((3, 4))], [np.zeros((3, 3)), np.zeros((4, 4))], "nonsense"):
         assert is_waiting(centre_distance_figure(bad))
 
 

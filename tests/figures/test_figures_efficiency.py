@@ -6,22 +6,26 @@ import math
 
 from fflab.figures import accuracy_vs_time_figure, is_waiting, memory_by_depth_figure, time_ratio_figure
 
-CURVES = {"ff": {"seconds": [1.0, 2.0, 3.0], "samples": [100.0, 200.0, 300.0], "accuracy": [0.5, 0.8, 0.93]},
-          "bp": {"seconds": [0.5, 1.0, 1.5], "samples": [100.0, 200.0, 300.0], "accuracy": [0.91, 0.95, 0.97]}}
+EVALUATIONS = {  # (training seconds, test accuracy, samples seen) at each evaluation
+    "ff": [(1.0, 0.5, 100.0), (2.0, 0.8, 200.0), (3.0, 0.93, 300.0)],
+    "bp": [(0.5, 0.91, 100.0), (1.0, 0.95, 200.0), (1.5, 0.97, 300.0)],
+}
 
 
 def test_accuracy_against_time_one_line_per_algorithm_and_a_star_where_each_reached_the_target():
-    fig = accuracy_vs_time_figure(CURVES, target=0.9, time_to_target={"ff": 3.0, "bp": 0.5})
+    fig = accuracy_vs_time_figure(EVALUATIONS, target=0.9, time_to_target={"ff": 3.0, "bp": 0.5})
     lines = [t for t in fig.data if t.mode == "lines+markers"]
     assert [t.name for t in lines] == ["FF", "backprop"]
     assert list(lines[0].x) == [1.0, 2.0, 3.0] and list(lines[1].y) == [0.91, 0.95, 0.97]
+    assert list(lines[0].customdata) == [100.0, 200.0, 300.0]
     stars = [t for t in fig.data if t.mode == "markers"]
     assert [(t.x[0], t.y[0]) for t in stars] == [(3.0, 0.93), (0.5, 0.91)]
     assert fig.layout.shapes[0].y0 == 0.9
 
 
 def test_accuracy_against_time_waits_for_the_first_evaluation():
-    assert is_waiting(accuracy_vs_time_figure({"ff": {"seconds": [], "samples": [], "accuracy": []}}))
+    assert is_waiting(accuracy_vs_time_figure({"ff": []}))
+    assert is_waiting(accuracy_vs_time_figure({}))
 
 
 def test_memory_against_depth_draws_each_series_measured_and_cuda_dotted():

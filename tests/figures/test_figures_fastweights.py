@@ -1,4 +1,5 @@
-"""Figures of the fast-weight experiments, built from snapshots and records shaped like theirs."""
+"""Figures of the fast-weight experiments, built from real (tiny) snapshots and from arrays and records shaped
+like theirs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import math
 import numpy as np
 import pytest
 
+from fflab.fastweights.delay import DelaySnapshot, FastWeightsDelay
+from fflab.fastweights.kv import FastWeightsKV, KVSnapshot
+from fflab.fastweights.srwm import SelfReferentialWeightMatrix, SRWMSnapshot
 from fflab.figures import (
     UIREVISION,
     ablation_figure,
@@ -26,6 +30,7 @@ from fflab.figures import (
     retrieval_bars_figure,
     task_matrices_figure,
 )
+from tests.training import advance, torch_threads
 
 PHASE = ["store"] + ["distractor"] * 5 + ["recall"]
 TASKS = ["AND", "OR", "XOR", "NAND"]
@@ -35,6 +40,52 @@ SRWM_PHASE = ["demo"] * 4 + ["query"] * 4
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+def snapshot_of(cls, **overrides):
+    with torch_threads(1):
+        exp = cls(cls.resolve_params("reference", overrides), seed=0)
+        advance(exp, 2)
+        return exp.snapshot()
+
+
+def test_a_delay_snapshot_draws_every_figure_of_its_view():
+    snap = snapshot_of(FastWeightsDelay, steps=2, show_delay=5)
+    assert isinstance(snap, DelaySnapshot)
+    fig = fast_weight_animation_figure(snap.fast_weights, snap.fast_weight_steps, snap.phase)
+    assert len(fig.frames) == 7 and "step 6 (recall)" in fig.layout.title.text
+    vectors = episode_vectors_figure({"key k": snap.keys, "value v": snap.values, "query q": snap.queries,
+                                      "read-out W_fast q": snap.readout}, snap.phase)
+    assert len(vectors.data) == 4
+    for fig in (episode_line_figure(snap.fast_weight_norm, snap.phase, "norm", "norm", "norm"),
+                episode_line_figure(snap.gate, snap.phase, "gate", "g", "g"), recall_figure(snap.output, snap.target)):
+        assert not is_waiting(fig)
+    assert is_waiting(accuracy_by_delay_figure(snap.test_delays, snap.accuracy_by_delay, snap.train_delays))
+
+
+def test_a_kv_snapshot_draws_every_figure_of_its_view():
+    snap = snapshot_of(FastWeightsKV, steps=200)
+    assert isinstance(snap, KVSnapshot)
+    assert len(key_cosine_figure(snap.key_cosine_before, snap.key_cosine_after).data) == 2
+    assert len(retrieval_bars_figure(snap.retrieval_cosine_before, snap.retrieval_cosine_after).data) == 2
+    capacity = capacity_figure(snap.capacity_pairs, snap.capacity_cosine_by_rule, snap.capacity_cosine_untrained, 5,
+                               snap.rule)
+    assert len(capacity.data) == 4
+    assert len(fast_weight_animation_figure(snap.fast_weights_each_write, None, None).frames) == 5
+    for fig in (matrix_figure(snap.key_projection, "W_K", "in", "out"),
+                episode_line_figure(snap.fast_weight_norm, None, "norm", "norm", "norm"),
+                episode_vectors_figure({"written key W_K k": snap.written_keys, "value v": snap.values})):
+        assert not is_waiting(fig)
+
+
+def test_an_srwm_snapshot_draws_every_figure_of_its_view():
+    snap = snapshot_of(SelfReferentialWeightMatrix, episodes=2, eval_every=0)
+    assert isinstance(snap, SRWMSnapshot)
+    assert len(task_matrices_figure(snap.fast_weights_after_demo, snap.tasks).data) == 4
+    assert len(pointer_figure(snap.row_pointer, snap.col_pointer, snap.tasks, snap.phase).data) == 8
+    assert len(fast_weight_animation_figure(snap.fast_weights[2], None, snap.phase).frames) == 8
+    assert len(per_task_steps_figure(snap.write_strength, snap.tasks, snap.phase, "w", "w").data) == 4
+    assert len(per_task_steps_figure(snap.prediction, snap.tasks, snap.phase, "p", "p", snap.targets).data) == 8
 
 
 def test_phase_spans_group_equal_neighbours():

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import plotly.graph_objects as go
 
+from fflab.ff.forward_forward.snapshot import FFSnapshot
 from fflab.figures import (
     UIREVISION,
     accuracy_figure,
@@ -101,8 +103,14 @@ def test_goodness_means_waits_without_data():
 
 
 # -- goodness histograms -------------------------------------------------------------------
+def histogram(snapshot: FFSnapshot) -> go.Figure:
+    """The histograms the FF view draws of this snapshot."""
+    return goodness_histogram_figure(snapshot.goodness_pos, snapshot.goodness_neg, snapshot.marked_threshold,
+                                     snapshot.layer_in_training)
+
+
 def test_histogram_one_panel_per_layer_with_shared_bins_and_theta(snapshot):
-    fig = goodness_histogram_figure(snapshot)
+    fig = histogram(snapshot)
     assert_common_look(fig)
     assert fig.layout.barmode == "overlay"
     assert names(fig) == ["positive", "negative", "positive", "negative"]
@@ -123,44 +131,38 @@ def test_histogram_one_panel_per_layer_with_shared_bins_and_theta(snapshot):
 
 
 def test_histogram_has_no_theta_under_symba(snapshot):
-    snapshot["loss_kind"] = "symba"
-    fig = goodness_histogram_figure(snapshot)
+    fig = histogram(replace(snapshot, loss_kind="symba"))
     assert len(fig.data) == 4
     assert len(fig.layout.shapes) == 0
 
 
 def test_histogram_marks_the_layer_in_training_when_greedy(snapshot):
-    snapshot.update(schedule="greedy", current_layer=2)
-    fig = goodness_histogram_figure(snapshot)
+    fig = histogram(replace(snapshot, schedule="greedy", current_layer=2))
     assert "training" in fig.layout.xaxis2.title.text
     assert "training" not in fig.layout.xaxis.title.text
 
 
 def test_histogram_drops_non_finite_values_and_empty_layers(snapshot):
-    snapshot["goodness_pos"] = [np.array([1.0, np.nan, np.inf, 2.0]), np.array([])]
-    snapshot["goodness_neg"] = [np.array([0.5]), np.array([])]
-    fig = goodness_histogram_figure(snapshot)
+    fig = histogram(replace(snapshot, goodness_pos=(np.array([1.0, np.nan, np.inf, 2.0]), np.array([])),
+                            goodness_neg=(np.array([0.5]), np.array([]))))
     assert list(fig.data[0].x) == [1.0, 2.0]
     assert len(fig.data) == 2
     assert fig.layout.xaxis2.domain is not None  # the empty layer still has its panel
 
 
-def test_histogram_accepts_stacked_arrays(snapshot):
-    snapshot["goodness_pos"] = np.ones((3, 50))
-    snapshot["goodness_neg"] = np.zeros((3, 50))
-    fig = goodness_histogram_figure(snapshot)
+def test_histogram_accepts_stacked_arrays():
+    fig = goodness_histogram_figure(np.ones((3, 50)), np.zeros((3, 50)), threshold=2.0)
     assert len(fig.data) == 6
 
 
 def test_histogram_waits_for_data():
-    for snap in (
-        None,
-        {},
-        {"threshold": 2.0},
-        {"goodness_pos": [], "goodness_neg": []},
-        {"goodness_pos": [np.array([])]},
+    for pos, neg, threshold in (
+        (None, None, None),
+        (None, None, 2.0),
+        ([], [], None),
+        ([np.array([])], None, None),
     ):
-        fig = goodness_histogram_figure(snap)
+        fig = goodness_histogram_figure(pos, neg, threshold)
         assert is_waiting(fig)
         assert fig.layout.uirevision == UIREVISION
 

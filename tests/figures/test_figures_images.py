@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import plotly.graph_objects as go
 import pytest
 
 import fflab.figures
+from fflab.ff.forward_forward.snapshot import FFSnapshot
 from fflab.figures import (
     UIREVISION,
     accuracy_figure,
@@ -27,7 +29,7 @@ FIGURES_DIR = Path(fflab.figures.__file__).parent
 
 # -- weight grid ---------------------------------------------------------------------------
 def test_weight_grid_is_one_heatmap_with_gaps_and_symmetric_tiles(snapshot):
-    weights = snapshot["first_layer_weights"]
+    weights = snapshot.first_layer_weights
     fig = weight_grid_figure(weights, columns=6)
     assert fig.layout.uirevision == UIREVISION
     assert len(fig.data) == 1 and fig.data[0].type == "heatmap"
@@ -64,15 +66,24 @@ def test_weight_grid_accepts_one_image_and_waits_for_none():
 
 
 # -- examples ------------------------------------------------------------------------------
+def examples(snapshot: FFSnapshot | None) -> go.Figure:
+    """The examples the FF view draws of this snapshot."""
+    batch = snapshot.examples if snapshot else None
+    if batch is None:
+        return examples_figure(None, None, None, None)
+    return examples_figure(batch.positive_images, batch.positive_labels, batch.negative_images, batch.negative_labels,
+                           snapshot.classifier.image_shape)
+
+
 def test_examples_two_rows_titled_with_labels(snapshot):
-    fig = examples_figure(snapshot)
+    fig = examples(snapshot)
     assert fig.layout.uirevision == UIREVISION
     assert len(fig.data) == 16
     assert all(t.type == "heatmap" and t.showscale is False for t in fig.data)
     assert fig.data[0].colorscale == go.Heatmap(colorscale="gray").colorscale
     titles = [a.text for a in fig.layout.annotations]
-    assert titles[:8] == [f"pos · label {n}" for n in snapshot["positive_labels"]]
-    assert titles[8:] == [f"neg · label {n}" for n in snapshot["negative_labels"]]
+    assert titles[:8] == [f"pos · label {n}" for n in snapshot.examples.positive_labels]
+    assert titles[8:] == [f"neg · label {n}" for n in snapshot.examples.negative_labels]
     assert len({(t.xaxis, t.yaxis) for t in fig.data}) == 16  # one subplot each
     top, bottom = fig.layout.yaxis, fig.layout["yaxis9"]
     assert top.domain[0] > bottom.domain[1]  # positives above negatives
@@ -81,41 +92,43 @@ def test_examples_two_rows_titled_with_labels(snapshot):
 
 
 def test_examples_caps_count_reshapes_flat_images_and_tolerates_a_missing_row(snapshot):
-    snapshot["positive_images"] = np.random.default_rng(1).random((12, 28 * 28))
-    snapshot["positive_labels"] = list(range(10)) + [0, 1]
-    del snapshot["negative_images"]
-    fig = examples_figure(snapshot)
+    batch = snapshot.examples
+    fig = examples_figure(np.random.default_rng(1).random((12, 28 * 28)), list(range(10)) + [0, 1], None,
+                          batch.negative_labels, (28, 28))
     assert len(fig.data) == 8
     assert np.asarray(fig.data[0].z).shape == (28, 28)
 
 
 def test_examples_accept_label_arrays(snapshot):
-    snapshot["positive_labels"] = np.array([3, 1, 4, 1, 5, 9, 2, 6])
-    titles = [a.text for a in examples_figure(snapshot).layout.annotations]
+    batch = snapshot.examples
+    fig = examples_figure(batch.positive_images, np.array([3, 1, 4, 1, 5, 9, 2, 6]), batch.negative_images,
+                          batch.negative_labels)
+    titles = [a.text for a in fig.layout.annotations]
     assert titles[0] == "pos · label 3"
 
 
 def test_examples_without_labels_still_titles_the_row(snapshot):
-    del snapshot["negative_labels"]
-    titles = [a.text for a in examples_figure(snapshot).layout.annotations]
+    snapshot = replace(snapshot, examples=replace(snapshot.examples, negative_labels=()))
+    titles = [a.text for a in examples(snapshot).layout.annotations]
     assert titles[8:] == ["neg"] * 8
 
 
 def test_examples_wait_for_images():
-    for snap in (None, {}, {"positive_labels": [1, 2]}, {"positive_images": np.empty((0, 28, 28))}):
-        assert is_waiting(examples_figure(snap))
+    assert is_waiting(examples(None))
+    for images, labels in ((None, [1, 2]), (np.empty((0, 28, 28)), None)):
+        assert is_waiting(examples_figure(images, labels, None, None))
 
 
 # -- confusion -----------------------------------------------------------------------------
 def test_confusion_counts_annotated_rows_true_columns_predicted(snapshot):
-    confusion = snapshot["confusion"]
-    fig = confusion_figure(confusion, snapshot["class_names"])
+    confusion = snapshot.classifier.confusion
+    fig = confusion_figure(confusion, snapshot.classifier.class_names)
     assert fig.layout.uirevision == UIREVISION
     assert len(fig.data) == 1
     heat = fig.data[0]
     np.testing.assert_array_equal(np.asarray(heat.z), confusion)
     assert heat.texttemplate == "%{z}"
-    assert list(heat.x) == list(heat.y) == snapshot["class_names"]
+    assert list(heat.x) == list(heat.y) == list(snapshot.classifier.class_names)
     assert fig.layout.xaxis.title.text == "predicted"
     assert fig.layout.yaxis.title.text == "true"
     assert fig.layout.xaxis.type == fig.layout.yaxis.type == "category"  # "0".."9" stay labels
@@ -135,20 +148,23 @@ def test_confusion_waits_before_an_evaluation():
 
 
 # -- what every builder promises -----------------------------------------------------------
-BUILDERS = {
+BUILDERS = {  # what the FF view draws from its records and its snapshot (None before the first one)
     "layer_loss": lambda recs, snap: layer_loss_figure(recs),
-    "goodness_means": lambda recs, snap: goodness_means_figure(recs, snap.get("threshold")),
-    "goodness_histogram": lambda recs, snap: goodness_histogram_figure(snap),
+    "goodness_means": lambda recs, snap: goodness_means_figure(recs, snap.threshold if snap else None),
+    "goodness_histogram": lambda recs, snap: goodness_histogram_figure(
+        snap.goodness_pos if snap else None, snap.goodness_neg if snap else None,
+        snap.marked_threshold if snap else None),
     "accuracy": lambda recs, snap: accuracy_figure({"FF": recs}, chance=0.1),
-    "weight_grid": lambda recs, snap: weight_grid_figure(snap.get("first_layer_weights")),
-    "examples": lambda recs, snap: examples_figure(snap),
-    "confusion": lambda recs, snap: confusion_figure(snap.get("confusion"), snap.get("class_names", [])),
+    "weight_grid": lambda recs, snap: weight_grid_figure(snap.first_layer_weights if snap else None),
+    "examples": lambda recs, snap: examples(snap),
+    "confusion": lambda recs, snap: confusion_figure(snap.classifier.confusion if snap else None,
+                                                     snap.classifier.class_names if snap else []),
 }
 
 
 @pytest.mark.parametrize("name", BUILDERS)
 def test_every_builder_waits_on_empty_input(name):
-    fig = BUILDERS[name]([], {})
+    fig = BUILDERS[name]([], None)
     assert isinstance(fig, go.Figure)
     assert is_waiting(fig)
     assert fig.layout.uirevision == UIREVISION

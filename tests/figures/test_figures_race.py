@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from fflab.ff.snapshot import ExampleBatch
 from fflab.figures import (
     UIREVISION,
     final_accuracy_figure,
@@ -45,11 +47,19 @@ def legend_names(fig: go.Figure) -> list[str]:
     return [t.name for t in fig.data if t.showlegend is not False]
 
 
-def example(rng, n=8, shape=(8, 8), label_offset=1) -> dict:
-    labels = list(range(n))
-    return {"positive_images": rng.random((n, *shape)).astype(np.float32), "positive_labels": labels,
-            "negative_images": rng.random((n, *shape)).astype(np.float32),
-            "negative_labels": [(y + label_offset) % 10 for y in labels]}
+def example(rng, n=8, shape=(8, 8), label_offset=1) -> ExampleBatch:
+    labels = tuple(range(n))
+    return ExampleBatch(rng.random((n, *shape)).astype(np.float32), labels, rng.random((n, *shape)).astype(np.float32),
+                        tuple((y + label_offset) % 10 for y in labels))
+
+
+def gallery(examples: dict[str, ExampleBatch], strategies, image_shape=None, **kw) -> go.Figure:
+    """The gallery the race view draws: the first contestant's positives on top (they all share them)."""
+    batches = {s: examples[s] for s in strategies if s in examples}
+    first = next(iter(batches.values()), None)
+    return negatives_gallery_figure(first.positive_images if first else None, first.positive_labels if first else None,
+                                    {s: b.negative_images for s, b in batches.items()},
+                                    {s: b.negative_labels for s, b in batches.items()}, strategies, image_shape, **kw)
 
 
 # -- curves ----------------------------------------------------------------------------------
@@ -172,19 +182,19 @@ def test_ranking_puts_unscored_and_nan_contestants_last():
 def test_gallery_puts_the_shared_positives_on_top_and_a_row_per_strategy():
     rng = np.random.default_rng(0)
     examples = {name: example(rng, label_offset=k + 1) for k, name in enumerate(THREE)}
-    examples["masked"]["positive_images"] = examples["wrong_label"]["positive_images"]
-    fig = negatives_gallery_figure(examples, THREE, max_examples=4)
+    examples["masked"] = replace(examples["masked"], positive_images=examples["wrong_label"].positive_images)
+    fig = gallery(examples, THREE, max_examples=4)
     assert len(fig.data) == 1 and fig.data[0].type == "heatmap"
     z = np.asarray(fig.data[0].z)
     assert z.shape == (4 * 9 - 1, 4 * 9 - 1) and z.dtype == np.uint8
-    positives = examples["wrong_label"]["positive_images"][:4]
+    positives = examples["wrong_label"].positive_images[:4]
     low, high = positives.min(), positives.max()
 
     def grey(image):  # the positives' range spread over 0..254
         return np.clip((image - low) / (high - low), 0, 1) * 254
 
     np.testing.assert_allclose(z[:8, :8], grey(positives[0]), atol=0.51)
-    np.testing.assert_allclose(z[27:, 9:17], grey(examples["hybrid_mix"]["negative_images"][1]), atol=0.51)
+    np.testing.assert_allclose(z[27:, 9:17], grey(examples["hybrid_mix"].negative_images[1]), atol=0.51)
     assert (z[8, :] == GAP).all() and (z[:, 8] == GAP).all()
     assert (z[z != GAP] <= 254).all() and z.min() == 0
     assert list(fig.layout.yaxis.ticktext) == ["positive", *THREE]
@@ -196,15 +206,18 @@ def test_gallery_puts_the_shared_positives_on_top_and_a_row_per_strategy():
 
 def test_gallery_skips_strategies_without_examples_reshapes_flat_images_and_waits():
     rng = np.random.default_rng(1)
-    flat = {k: (v.reshape(8, -1) if isinstance(v, np.ndarray) else v) for k, v in example(rng).items()}
-    fig = negatives_gallery_figure({"masked": flat}, THREE, image_shape=(8, 8))
+    batch = example(rng)
+    flat = replace(batch, positive_images=batch.positive_images.reshape(8, -1),
+                   negative_images=batch.negative_images.reshape(8, -1))
+    fig = gallery({"masked": flat}, THREE, image_shape=(8, 8))
     assert list(fig.layout.yaxis.ticktext) == ["positive", "masked"]
-    assert is_waiting(negatives_gallery_figure({}, THREE))
-    assert is_waiting(negatives_gallery_figure(None, THREE))
+    assert is_waiting(gallery({}, THREE))
+    assert is_waiting(negatives_gallery_figure(None, None, {}, {}, THREE))
+    assert is_waiting(negatives_gallery_figure(batch.positive_images, batch.positive_labels, {}, {}, THREE))
 
 
 def test_gallery_of_nine_mnist_strategies_stays_small_enough_to_redraw():
     rng = np.random.default_rng(2)
     names = [f"s{i}" for i in range(9)]
-    fig = negatives_gallery_figure({n: example(rng, shape=(28, 28)) for n in names}, names)
+    fig = gallery({n: example(rng, shape=(28, 28)) for n in names}, names)
     assert len(fig.to_json()) < 1_000_000

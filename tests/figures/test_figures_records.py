@@ -8,7 +8,7 @@ from itertools import pairwise
 import pytest
 
 from fflab.figures import downsample, latest, throughput
-from fflab.figures.records import evenly, layer_numbers, series
+from fflab.figures.records import evenly, series
 
 
 def test_downsample_keeps_short_lists_whole_as_a_copy():
@@ -72,13 +72,6 @@ def test_series_skips_records_without_either_key_and_marks_non_finite_as_nan():
     x, y = series(records, "loss")
     assert x == [1.0, 3.0, 5.0]
     assert y[0] == 0.5 and math.isnan(y[1]) and y[2] == 0.3
-
-
-def test_layer_numbers_sort_numerically_and_match_the_prefix_exactly():
-    keys = {"loss.layer10", "loss.layer2", "loss.layer1", "goodness_pos.layer3", "head_loss", "loss"}
-    assert layer_numbers(keys, "loss") == [1, 2, 10]
-    assert layer_numbers(keys, "goodness_pos") == [3]
-    assert layer_numbers(keys, "goodness_neg") == []
 
 
 def test_latest_returns_the_last_value_of_a_sparse_key():

@@ -1,29 +1,36 @@
 """SCFF's picture of positive and negative pairs."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
+from fflab.ff.scff.snapshot import PairBatch
 from fflab.figures import UIREVISION, is_waiting, pair_examples_figure
 from fflab.figures.negatives_gallery import GAP
 from fflab.figures.scff import PAIR_GAP
 
 
-def pairs_snapshot(n: int = 4, h: int = 5, w: int = 4) -> dict:
+def pair_batch(n: int = 4, h: int = 5, w: int = 4) -> PairBatch:
     rng = np.random.default_rng(0)
     images = rng.random((n, h, w)).astype(np.float32)
     partners = np.roll(np.arange(n), 1)
-    return {
-        "positive_pairs": np.stack([images, images], axis=1),
-        "negative_pairs": np.stack([images, images[partners]], axis=1),
-        "pair_labels": [3, 1, 4, 1][:n],
-        "partner_labels": [[3, 1, 4, 1][i] for i in partners],
-        "image_shape": (h, w),
-    }
+    return PairBatch(
+        positive_pairs=np.stack([images, images], axis=1),
+        negative_pairs=np.stack([images, images[partners]], axis=1),
+        pair_labels=(3, 1, 4, 1)[:n],
+        partner_labels=tuple((3, 1, 4, 1)[i] for i in partners),
+    )
+
+
+def figure_of(pairs: PairBatch, image_shape=(5, 4), **kw):
+    """The figure the SCFF view draws of these pairs."""
+    return pair_examples_figure(pairs.positive_pairs, pairs.negative_pairs, pairs.pair_labels, pairs.partner_labels,
+                                image_shape, **kw)
 
 
 def test_positive_pairs_on_top_repeat_their_image_and_negatives_below_do_not():
-    snap = pairs_snapshot()
-    fig = pair_examples_figure(snap)
+    fig = figure_of(pair_batch())
     assert fig.layout.uirevision == UIREVISION and not is_waiting(fig)
     assert [t.type for t in fig.data] == ["heatmap"]
     z = np.asarray(fig.data[0].z)
@@ -41,29 +48,28 @@ def test_positive_pairs_on_top_repeat_their_image_and_negatives_below_do_not():
 
 
 def test_flat_pairs_are_reshaped_and_missing_labels_leave_no_badges():
-    snap = pairs_snapshot()
-    for kind in ("positive", "negative"):
-        snap[f"{kind}_pairs"] = snap[f"{kind}_pairs"].reshape(4, 2, 20)
-    del snap["partner_labels"]
-    fig = pair_examples_figure(snap, max_pairs=2)
+    pairs = pair_batch()
+    pairs = replace(pairs, positive_pairs=pairs.positive_pairs.reshape(4, 2, 20),
+                    negative_pairs=pairs.negative_pairs.reshape(4, 2, 20), partner_labels=())
+    fig = figure_of(pairs, max_pairs=2)
     assert not is_waiting(fig)
     assert np.asarray(fig.data[0].z).shape == (11, 2 * 9 + PAIR_GAP)
     assert [a.text for a in fig.layout.annotations] == ["3·3", "1·1"]
 
 
-@pytest.mark.parametrize("snapshot", [
-    None, {}, {"positive_pairs": np.ones((2, 2, 3, 3))},
-    {"positive_pairs": np.ones((2, 2, 3, 3)), "negative_pairs": np.ones((2, 2, 4, 4))},
-    {"positive_pairs": "nonsense", "negative_pairs": np.ones((2, 2, 3, 3))},
-    {"positive_pairs": np.ones((2, 3, 3)), "negative_pairs": np.ones((2, 3, 3))},
+@pytest.mark.parametrize(("positive", "negative"), [
+    (None, None), (np.ones((2, 2, 3, 3)), None),
+    (np.ones((2, 2, 3, 3)), np.ones((2, 2, 4, 4))),
+    ("nonsense", np.ones((2, 2, 3, 3))),
+    (np.ones((2, 3, 3)), np.ones((2, 3, 3))),
 ])
-def test_waits_for_two_rows_of_readable_pairs(snapshot):
-    assert is_waiting(pair_examples_figure(snapshot))
+def test_waits_for_two_rows_of_readable_pairs(positive, negative):
+    assert is_waiting(pair_examples_figure(positive, negative))
 
 
 def test_constant_images_still_draw():
-    snap = pairs_snapshot()
-    snap["positive_pairs"] = np.zeros_like(snap["positive_pairs"])
-    snap["negative_pairs"] = np.full_like(snap["negative_pairs"], np.nan)
-    fig = pair_examples_figure(snap)
+    pairs = pair_batch()
+    pairs = replace(pairs, positive_pairs=np.zeros_like(pairs.positive_pairs),
+                    negative_pairs=np.full_like(pairs.negative_pairs, np.nan))
+    fig = figure_of(pairs)
     assert not is_waiting(fig)

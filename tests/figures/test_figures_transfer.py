@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fflab.figures import is_waiting, pretraining_figure, transfer_figure
 
-RESULTS = {"ff": {"transfer_accuracy": 0.61, "source_accuracy": 0.97},
-           "random": {"transfer_accuracy": 0.78, "source_accuracy": 0.11}}
+TRANSFER = {"ff": 0.61, "random": 0.78}  # on the target, by model
+SOURCE = {"ff": 0.97, "random": 0.11}
 
 
 def test_bars_hold_each_finished_model_in_the_chosen_order():
-    fig = transfer_figure(RESULTS, ["random", "bp", "ff"], chance=0.1)
+    fig = transfer_figure(TRANSFER, SOURCE, ["random", "bp", "ff"], chance=0.1)
     target, source = fig.data[0], fig.data[1]
     assert list(target.x) == ["random", "ff"]  # bp has not finished: no bar yet
     assert list(target.y) == [0.78, 0.61]
@@ -18,13 +18,13 @@ def test_bars_hold_each_finished_model_in_the_chosen_order():
 
 
 def test_published_marks_only_for_models_shown():
-    fig = transfer_figure(RESULTS, ["ff", "random"], published={"ff": 0.54, "cwc": 0.89})
+    fig = transfer_figure(TRANSFER, SOURCE, ["ff", "random"], published={"ff": 0.54, "cwc": 0.89})
     published = [t for t in fig.data if t.name == "published (target)"][0]
     assert list(published.x) == ["ff"] and list(published.y) == [0.54]
 
 
 def test_waiting_until_a_model_finishes_says_which_is_training():
-    fig = transfer_figure({}, ["ff"], current="ff")
+    fig = transfer_figure({}, {}, ["ff"], current="ff")
     assert is_waiting(fig)
     assert "pretraining ff" in fig.layout.annotations[0].text
 

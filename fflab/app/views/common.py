@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
 from fflab.runner import Run
+
+Snapshot = TypeVar("Snapshot")
 
 
 def pct(value: float | None) -> str:
@@ -20,6 +22,12 @@ def chart(fig: Any, key: str) -> None:
 def is_open(tab: Any) -> bool:
     """Draw only the open tab (`open` is None when tabs do not track state: draw them all)."""
     return tab.open is not False
+
+
+def snapshot_of(run: Run | None, kind: type[Snapshot]) -> Snapshot | None:
+    """The run's latest snapshot if it is a `kind`; None before the first one (or without a run)."""
+    snapshot = run.snapshot if run is not None else None
+    return snapshot if isinstance(snapshot, kind) else None
 
 
 def final_or_latest(run: Run, records: list[dict], key: str) -> float | None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
 from fflab import figures as figs
 from fflab.app.url_state import LabState
-from fflab.app.views.common import chart, pct
+from fflab.app.views.common import chart, pct, snapshot_of
+from fflab.metric_names import metric
 from fflab.runner import Run
+from fflab.studies.efficiency.snapshot import EfficiencySnapshot
 
 PHASES = {
     "memory": "measuring one training step's memory at each depth",
@@ -36,21 +36,21 @@ def efficiency_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: L
     run = runs.get(lab.experiment)
     if run is None:
         return
-    snap: dict[str, Any] = run.snapshot or {}
+    snap = snapshot_of(run, EfficiencySnapshot)
     final = run.final_metrics if run.status.terminal else {}
-    if snap.get("phase") and not run.status.terminal:
-        st.caption(f"Now: {PHASES.get(snap['phase'], snap['phase'])} (device {snap.get('device', '?')}).")
+    if snap is not None and not run.status.terminal:
+        st.caption(f"Now: {PHASES.get(snap.phase, snap.phase)} (device {snap.device}).")
     _tiles(snap)
     left, right = st.columns(2)
     with left:
-        chart(figs.accuracy_vs_time_figure(snap.get("curves", {}), snap.get("target"), snap.get("time_to_target")),
-              "chart-efficiency-accuracy")
+        chart(figs.accuracy_vs_time_figure(_evaluations(snap), snap.target if snap else None,
+                                           snap.time_to_target if snap else None), "chart-efficiency-accuracy")
     with right:
-        chart(figs.memory_by_depth_figure(snap.get("depths", []), snap.get("activation_bytes", {}),
-                                          snap.get("cuda_peak_bytes")), "chart-efficiency-memory")
+        chart(figs.memory_by_depth_figure(snap.depths if snap else [], snap.activation_bytes if snap else {},
+                                          snap.cuda_peak_bytes if snap else None), "chart-efficiency-memory")
     left, right = st.columns([2, 3])
     with left:
-        chart(figs.time_ratio_figure(snap.get("seconds_per_epoch", {}), snap.get("time_to_target")),
+        chart(figs.time_ratio_figure(snap.seconds_per_epoch if snap else {}, snap.time_to_target if snap else None),
               "chart-efficiency-ratio")
     with right:
         _table(snap, final)
@@ -59,12 +59,20 @@ def efficiency_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: L
                "the allocator's peak. Time: training steps only, evaluations not counted.")
 
 
-def _tiles(snap: dict[str, Any]) -> None:
-    per_epoch = snap.get("seconds_per_epoch", {})
-    reached = snap.get("time_to_target", {})
-    depths = snap.get("depths", [])
-    memory = snap.get("activation_bytes", {})
-    parallel = snap.get("parallel", {})
+def _evaluations(snap: EfficiencySnapshot | None) -> dict[str, list[tuple[float, float, float]]]:
+    """Per racing net, (training seconds, test accuracy, samples seen) at each evaluation."""
+    if snap is None:
+        return {}
+    return {name: list(zip(curve.seconds, curve.accuracy, curve.samples, strict=True))
+            for name, curve in snap.curves.items()}
+
+
+def _tiles(snap: EfficiencySnapshot | None) -> None:
+    per_epoch = snap.seconds_per_epoch if snap else {}
+    reached = snap.time_to_target if snap else {}
+    depths = snap.depths if snap else ()
+    memory = snap.activation_bytes if snap else {}
+    speedup, threads = (snap.parallel.speedup, snap.parallel.threads) if snap else (None, 0)
     cols = st.columns(4)
     cols[0].metric("FF ÷ backprop, per epoch",
                    _ratio(per_epoch["ff"] / per_epoch["bp"] if per_epoch.get("bp") and "ff" in per_epoch else None),
@@ -78,26 +86,25 @@ def _tiles(snap: dict[str, Any]) -> None:
     cols[2].metric(f"Activations bp ÷ FF{f', {deepest} layers' if deepest else ''}", _ratio(ratio),
                    help="Peak activation memory of one backprop step over one layer-by-layer FF step, at the "
                         "deepest depth measured. Above 1: FF needs less.")
-    speedup = parallel.get("speedup")
     cols[3].metric("Layer-parallel FF speed-up", _ratio(speedup),
                    help="Time of the layer pipeline run one layer after another, over the same pipeline with one "
-                        f"thread per layer ({parallel.get('threads', 0):.0f} intra-op thread each). Below 1: "
+                        f"thread per layer ({threads:.0f} intra-op thread each). Below 1: "
                         "concurrency cost more than it gave.")
 
 
-def _table(snap: dict[str, Any], final: dict[str, float]) -> None:
-    per_epoch = snap.get("seconds_per_epoch", {})
-    reached = snap.get("time_to_target", {})
-    curves = snap.get("curves", {})
+def _table(snap: EfficiencySnapshot | None, final: dict[str, float]) -> None:
+    per_epoch = snap.seconds_per_epoch if snap else {}
+    reached = snap.time_to_target if snap else {}
+    curves = snap.curves if snap else {}
     rows = []
     for name, label in (("ff", "FF"), ("bp", "backprop")):
-        curve = curves.get(name, {})
-        accuracy = final.get(f"test_accuracy.{name}")
-        if accuracy is None and curve.get("accuracy"):
-            accuracy = curve["accuracy"][-1]
-        samples = final.get(f"samples_to_target.{name}")
-        if samples is None and name in reached:
-            samples = curve["samples"][curve["seconds"].index(reached[name])]
+        curve = curves.get(name)
+        accuracy = final.get(metric("test_accuracy", name))
+        if accuracy is None and curve is not None and curve.accuracy:
+            accuracy = curve.accuracy[-1]
+        samples = final.get(metric("samples_to_target", name))
+        if samples is None and name in reached and curve is not None:
+            samples = curve.samples[curve.seconds.index(reached[name])]
         rows.append({
             "net": label,
             "s / epoch": f"{per_epoch[name]:.3f}" if name in per_epoch else "–",
@@ -106,8 +113,8 @@ def _table(snap: dict[str, Any], final: dict[str, float]) -> None:
             "test accuracy": pct(accuracy),
         })
     st.dataframe(rows, hide_index=True, key="table-efficiency-race")
-    depths = snap.get("depths", [])
-    memory = snap.get("activation_bytes", {})
+    depths = snap.depths if snap else ()
+    memory = snap.activation_bytes if snap else {}
     if depths:
         st.dataframe(
             [{"layers": d, **{name: _size(memory[name][i]) for name in ("ff", "ff_summed", "bp") if name in memory}}

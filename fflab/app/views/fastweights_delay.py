@@ -7,23 +7,28 @@ the run's latest snapshot (only the open tab is drawn).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
 from fflab import figures as figs
 from fflab.app.url_state import LabState
 from fflab.app.views.common import chart, is_open, pct
+from fflab.fastweights.delay import DelaySnapshot
 from fflab.runner import Run
+
+Snapshot = TypeVar("Snapshot")
 
 ANIMATION_HELP = ("Drag the slider to step through the episode, or press ▶ Play. The animation runs in your "
                   "browser; while a run trains, each new snapshot redraws it, so pause the run to play it at leisure.")
 
 
-def main_run(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> tuple[Run | None, list, dict]:
-    """The page's run, its records and its latest snapshot (empty before the first one)."""
+def main_run(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState,
+             kind: type[Snapshot]) -> tuple[Run | None, list[dict], Snapshot | None]:
+    """The page's run, its records and its latest snapshot if it is a `kind` (None before the first one)."""
     run = runs.get(lab.experiment)
-    return run, records.get(lab.experiment, []), (run.snapshot if run is not None else {}) or {}
+    snap = run.snapshot if run is not None else None
+    return run, records.get(lab.experiment, []), snap if isinstance(snap, kind) else None
 
 
 def open_tabs(names: Sequence[str], key: str) -> list[Any]:
@@ -37,7 +42,7 @@ def number(value: float | None, digits: int = 3) -> str:
 
 def delay_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> None:
     """`fastweights-delay`: curves, then W_fast, the gate, k/v/q and the recall of one test episode."""
-    run, recs, snap = main_run(runs, records, lab)
+    run, recs, snap = main_run(runs, records, lab, DelaySnapshot)
     if run is None:
         return
     final = run.final_metrics if run.status.terminal else {}
@@ -58,7 +63,7 @@ def delay_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabSta
     with right:
         chart(figs.metric_lines_figure(recs, [("bit_accuracy", "batch bit accuracy")], "Bit accuracy at recall",
                                        y_title="accuracy", percent=True), "fw-delay-accuracy")
-    phase = snap.get("phase")
+    phase = snap.phase if snap else None
     shown = f"one held-out episode with delay K = {len(phase) - 2}" if phase else "one held-out episode"
     st.caption(f"Below: {shown} (set show_delay to change it), traced with the slow weights of the latest "
                "snapshot. Phases: store (t = 0, the pattern and the store flag), distractors, recall (last step).")
@@ -66,28 +71,32 @@ def delay_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabSta
                                             "fw-delay-tabs")
     if is_open(fast):
         with fast:
-            chart(figs.fast_weight_animation_figure(snap.get("fast_weights"), snap.get("fast_weight_steps"), phase,
+            chart(figs.fast_weight_animation_figure(snap.fast_weights if snap else None,
+                                                    snap.fast_weight_steps if snap else None, phase,
                                                     row_title="pattern bit (value)", col_title="key unit"),
                   "fw-delay-fast")
             st.caption(ANIMATION_HELP + " W_fast starts at zero; the store step writes η·g·v kᵀ and, if the gate "
                        "stays shut, nothing else changes it until the recall step reads W_fast q.")
-            chart(figs.episode_line_figure(snap.get("fast_weight_norm"), phase, "‖W_fast‖ through the episode",
-                                           "Frobenius norm", "‖W_fast‖", from_zero=True), "fw-delay-norm")
+            chart(figs.episode_line_figure(snap.fast_weight_norm if snap else None, phase,
+                                           "‖W_fast‖ through the episode", "Frobenius norm", "‖W_fast‖",
+                                           from_zero=True), "fw-delay-norm")
     if is_open(gate):
         with gate:
-            chart(figs.episode_line_figure(snap.get("gate"), phase, "Write gate g per step", "gate g", "g",
-                                           y_range=(0, 1.02)), "fw-delay-gate")
+            chart(figs.episode_line_figure(snap.gate if snap else None, phase, "Write gate g per step", "gate g",
+                                           "g", y_range=(0, 1.02)), "fw-delay-gate")
             st.caption("A trained net opens the gate at the store step and keeps it nearly shut on the "
                        "distractors, so they do not overwrite the pattern.")
     if is_open(vectors):
         with vectors:
-            chart(figs.episode_vectors_figure({"key k": snap.get("keys"), "value v": snap.get("values"),
-                                               "query q": snap.get("queries"), "read-out W_fast q": snap.get("readout")},
-                                              phase), "fw-delay-vectors")
+            emitted = {"key k": snap.keys, "value v": snap.values, "query q": snap.queries,
+                       "read-out W_fast q": snap.readout} if snap else {}
+            chart(figs.episode_vectors_figure(emitted, phase), "fw-delay-vectors")
             st.caption("Each panel: units (rows) against steps (columns). The read-out is what a read at each step "
                        "would give; only the one at recall is scored.")
     if is_open(recall):
         with recall:
-            chart(figs.recall_figure(snap.get("output"), snap.get("target")), "fw-delay-recall")
-            chart(figs.accuracy_by_delay_figure(snap.get("test_delays") or [], snap.get("accuracy_by_delay") or [],
-                                                snap.get("train_delays")), "fw-delay-by-delay")
+            chart(figs.recall_figure(snap.output if snap else None, snap.target if snap else None),
+                  "fw-delay-recall")
+            chart(figs.accuracy_by_delay_figure(snap.test_delays if snap else [],
+                                                snap.accuracy_by_delay if snap else [],
+                                                snap.train_delays if snap else None), "fw-delay-by-delay")

@@ -6,12 +6,15 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from fflab import figures as figs
 from fflab.app.url_state import LabState
-from fflab.app.views.common import chart, is_open, pct
+from fflab.app.views.common import chart, is_open, pct, snapshot_of
 from fflab.ff.negatives.race import PUBLISHED_ACCURACY
+from fflab.ff.negatives.snapshot import RaceSnapshot
+from fflab.metric_names import metric
 from fflab.runner import Run
 
 TABS = ["Accuracy per strategy", "Goodness separation", "Negatives gallery", "Loss per strategy",
@@ -23,11 +26,11 @@ def negatives_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: La
     if run is None:
         return
     race_records = records.get(lab.experiment, [])
-    snapshot = run.snapshot or {}
-    strategies = list(snapshot.get("strategies") or run.spec.params.get("strategies") or ())
+    snapshot = snapshot_of(run, RaceSnapshot)
+    strategies = list(snapshot.strategies if snapshot else run.spec.params.get("strategies") or ())
     seeds = int(run.spec.params.get("seeds", 1))
     final = run.final_metrics if run.status.terminal else {}
-    ranking = figs.race_ranking(race_records, strategies, final, snapshot.get("seed_results") or ())
+    ranking = figs.race_ranking(race_records, strategies, final, snapshot.seed_results if snapshot else ())
     _tiles(ranking, race_records, run, seeds, final)
     _ranking_table(ranking, seeds, final, snapshot)
     _tabs(race_records, strategies, snapshot, final, run)
@@ -67,7 +70,7 @@ def _tiles(ranking: list[figs.RankingRow], records: list[dict], run: Run, seeds:
     cols[4].metric("Elapsed", f"{elapsed:.1f} s", help="Time spent computing race steps (pauses not counted).")
 
 
-def _ranking_table(ranking: list[figs.RankingRow], seeds: int, final: Mapping, snapshot: Mapping) -> None:
+def _ranking_table(ranking: list[figs.RankingRow], seeds: int, final: Mapping, snapshot: RaceSnapshot | None) -> None:
     rows = []
     for place, row in enumerate(ranking, start=1):
         entry: dict[str, Any] = {"rank": place, "strategy": row.strategy, "test accuracy": percent(row.accuracy)}
@@ -80,12 +83,12 @@ def _ranking_table(ranking: list[figs.RankingRow], seeds: int, final: Mapping, s
     with st.container(key="race-ranking"):
         st.markdown("**Ranking**")
         st.table(rows, hide_index=True)
-    finished = len(snapshot.get("seed_results") or ())
+    finished = len(snapshot.seed_results) if snapshot else 0
     if final:
         text = "Test accuracy on the full test set after training" + (", mean over seeds." if seeds > 1 else ".")
     else:
-        text = (f"Test accuracy on {snapshot.get('eval_samples', 'the')} held-out samples at the last evaluation "
-                "in the current seed.")
+        eval_samples = snapshot.classifier.eval_samples if snapshot else "the"
+        text = f"Test accuracy on {eval_samples} held-out samples at the last evaluation in the current seed."
         if seeds > 1:
             text += f" The std is over the {finished} seeds finished so far (it needs two)."
     st.caption(text + " Separation: mean goodness of positives minus negatives on the latest batch. A gap "
@@ -103,19 +106,30 @@ def _behind(row: figs.RankingRow, place: int) -> str:
     return text
 
 
-def _per_seed(final: Mapping, snapshot: Mapping, strategies: Sequence[str]) -> dict[str, list[float]]:
+def _per_seed(final: Mapping, snapshot: RaceSnapshot | None, strategies: Sequence[str]) -> dict[str, list[float]]:
     """Each finished seed's full-test accuracy per strategy; an ended race's mean when no seed finished."""
-    results = snapshot.get("seed_results") or []
+    results = snapshot.seed_results if snapshot else ()
     per_seed = {s: [r[s] for r in results if s in r] for s in strategies}
     for s in strategies:
-        if not per_seed[s] and f"test_accuracy.{s}" in final:
-            per_seed[s] = [final[f"test_accuracy.{s}"]]
+        if not per_seed[s] and metric("test_accuracy", s) in final:
+            per_seed[s] = [final[metric("test_accuracy", s)]]
     return per_seed
 
 
-def _tabs(records: list[dict], strategies: list[str], snapshot: Mapping, final: Mapping, run: Run) -> None:
-    classes = snapshot.get("class_names") or []
-    chance = 1 / len(classes) if classes else None
+def _gallery(snapshot: RaceSnapshot | None, strategies: Sequence[str]) -> go.Figure:
+    """Every contestant trains on the same positives, so the first contestant's go on top."""
+    batches = {s: snapshot.examples[s] for s in strategies if s in snapshot.examples} if snapshot else {}
+    if not batches:
+        return figs.negatives_gallery_figure(None, None, {}, {}, strategies)
+    first = next(iter(batches.values()))
+    return figs.negatives_gallery_figure(
+        first.positive_images, first.positive_labels, {s: b.negative_images for s, b in batches.items()},
+        {s: b.negative_labels for s, b in batches.items()}, strategies, snapshot.classifier.image_shape)
+
+
+def _tabs(records: list[dict], strategies: list[str], snapshot: RaceSnapshot | None, final: Mapping,
+          run: Run) -> None:
+    chance = snapshot.classifier.chance if snapshot else None
     accuracy, separation, gallery, loss, compare = st.tabs(TABS, key="race-tabs", on_change="rerun")
     if is_open(accuracy):
         with accuracy:
@@ -130,9 +144,8 @@ def _tabs(records: list[dict], strategies: list[str], snapshot: Mapping, final: 
                        "negatives does not mean good accuracy.")
     if is_open(gallery):
         with gallery:
-            chart(figs.negatives_gallery_figure(snapshot.get("examples"), strategies, snapshot.get("image_shape")),
-                  "chart-race-gallery")
-            helps = snapshot.get("strategy_help") or {}
+            chart(_gallery(snapshot, strategies), "chart-race-gallery")
+            helps = snapshot.strategy_help if snapshot else {}
             st.caption("From the latest batch. Top row: positives (the true label overlaid in the first pixels, "
                        "written in blue). Below each, the negative every strategy made from it, with the label "
                        "it carries (orange).")
@@ -142,7 +155,7 @@ def _tabs(records: list[dict], strategies: list[str], snapshot: Mapping, final: 
             chart(figs.race_loss_figure(records, strategies), "chart-race-loss")
     if is_open(compare):
         with compare:
-            mnist = snapshot.get("dataset", run.spec.params.get("dataset")) == "mnist"
+            mnist = (snapshot.classifier.dataset if snapshot else run.spec.params.get("dataset")) == "mnist"
             published = PUBLISHED_ACCURACY if mnist else None
             chart(figs.final_accuracy_figure(_per_seed(final, snapshot, strategies), strategies, published, chance),
                   "chart-race-final")

@@ -10,7 +10,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from fflab.experiment import Preset
-from fflab.ff.classifier import SHARED_PARAMS, ClassifierExperiment
+from fflab.ff.backprop.snapshot import BackpropSnapshot
+from fflab.ff.backprop.text import BP_TEACHING
+from fflab.ff.classifier import SHARED_PARAMS, ClassifierData, ClassifierExperiment
 from fflab.params import ParamSpec
 
 BP_PRESETS = {
@@ -28,9 +30,11 @@ class Backprop(ClassifierExperiment):
     params = ParamSpec(SHARED_PARAMS)
     presets = BP_PRESETS
     default_preset = "digits-quick"
+    teaching = BP_TEACHING
 
-    def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
-        super().__init__(params, seed, device)
+    def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu",
+                 shared: ClassifierData | None = None):
+        super().__init__(params, seed, device, shared)
         widths = [self.data.input_dim, *self.p["hidden"]]
         blocks: list[nn.Module] = []
         for a, b in zip(widths[:-1], widths[1:], strict=True):
@@ -73,10 +77,8 @@ class Backprop(ClassifierExperiment):
         return torch.cat(features, dim=1)
 
     @torch.no_grad()
-    def snapshot(self) -> dict[str, Any]:
-        snap = self.base_snapshot()
-        snap["first_layer_weights"] = self.weight_images(self.net[0].weight)
-        return snap
+    def snapshot(self) -> BackpropSnapshot:
+        return BackpropSnapshot(self.classifier_snapshot(), self.weight_images(self.net[0].weight))
 
     def state_dict(self) -> dict[str, torch.Tensor]:
         return dict(self.net.state_dict())

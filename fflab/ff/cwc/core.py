@@ -1,7 +1,6 @@
 """Building blocks of Channel-wise Competitive Forward-Forward (CwC-FF).
 
-Papachristodoulou, Kyrkou, Timotheou & Theocharides (AAAI 2024), "Convolutional Channel-wise
-Competitive Learning for the Forward-Forward Algorithm" (arXiv 2312.12668). Every layer's output
+Papachristodoulou et al. (2024), cited in `text.py`. Every layer's output
 channels are split into one group per class, in order: channels [k·C/K, (k+1)·C/K) belong to
 class k. A group's goodness is the mean of its squared activities (over its channels and all
 positions), and the layer's loss is the cross-entropy of the K group goodnesses against the true

@@ -1,28 +1,7 @@
 """Channel-wise Competitive Forward-Forward (`cwc`): class-grouped conv layers, each its own classifier.
 
-Papachristodoulou et al. (AAAI 2024, arXiv 2312.12668), checked against the authors' code
-(andreaspapac/CwComp, src/Layer_cnn.py and src/Models.py). What fflab implements, where the
-paper leaves room:
-
-- Blocks: conv 3×3 (stride 1, padding 1) → ReLU → 2×2 max-pool (every second layer) →
-  BatchNorm (eps 1e-4). Layers alternate a standard convolution and a convolution grouped by
-  class (groups = number of classes), the grouped ones pooling: with channels [20, 80, 240, 480]
-  that is conv(1→20), grouped conv(20→80) + pool, conv(80→240), grouped conv(240→480) + pool.
-  `grouped=false` gives the paper's FF-CNN ablation (every convolution standard).
-- Goodness: each layer's channels split into one equal group per class, in order; a group's
-  goodness is the mean square of its BatchNorm outputs over its channels and positions.
-- Loss: per layer, cross-entropy with the K class goodnesses as logits (the code's `CwC_CE`).
-  Each layer has its own optimiser (Adam by default) and sees the previous layer's output
-  detached, so no gradient crosses a layer. No negative data.
-- Interleaved layer training (the code's `ILT = Acc`): `layer_epochs` gives the epoch at which
-  each layer stops learning (its BatchNorm statistics keep updating, as in the code).
-- Predictors, all scored at every evaluation: `goodness` = argmax of the class goodness summed
-  over layers (the goodness average), `goodness_last` = the last layer's alone (what the
-  authors' code calls its average predictor), `softmax` = a linear softmax head on the
-  flattened, detached last-layer output. The authors' head applied softmax twice (softmax,
-  then a cross-entropy that takes logits) with SGD; fflab's head is plain softmax regression
-  trained with Adam at `head_lr`.
-- Data: the whole training set each epoch in a new random order, no augmentation.
+Papachristodoulou et al. (2024), checked against the authors' code (andreaspapac/CwComp). The paper, and what
+fflab implements where it leaves room (blocks, goodness, loss, interleaved training, predictors): `text.py`.
 """
 
 from __future__ import annotations
@@ -30,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -37,6 +17,9 @@ from torch import nn
 from fflab.ff.classifier import SHARED_PARAMS, MultiPredictorClassifier
 from fflab.ff.cwc.core import cfse_blocks, class_goodness, class_goodness_matrix, cwc_loss, true_and_rival_goodness
 from fflab.ff.cwc.presets import CWC_PRESETS
+from fflab.ff.cwc.snapshot import CwCSnapshot
+from fflab.ff.cwc.text import CWC_TEACHING
+from fflab.metric_names import layer_metric
 from fflab.params import Param, ParamError, ParamSpec
 
 PREDICTORS = ("goodness", "goodness_last", "softmax")
@@ -46,19 +29,19 @@ CWC_PARAMS = ParamSpec(
     + [
         Param("channels", "int_list", (20, 80, 240, 480), "Output channels of each conv layer, first to last; each "
               "a multiple of the number of classes (one equal channel group per class).", low=1, high=2000,
-              unit="channels", max_items=8),
+              unit="channels", max_items=8, group="model"),
         Param("grouped", "bool", True, "CFSE blocks: every second convolution grouped by class. Off: all standard "
-              "convolutions (the paper's FF-CNN ablation)."),
+              "convolutions (the paper's FF-CNN ablation).", group="model"),
         Param("layer_epochs", "int_list", (0,), "Epoch at which each layer stops learning (interleaved layer "
               "training), one value per layer, the last repeating; 0 learns to the end.", low=0, high=500,
-              unit="epochs", max_items=8),
+              unit="epochs", max_items=8, group="schedule"),
         Param("predict", "choice", "goodness", "Which predictor gives `test_accuracy` (all three are scored).",
               live=True, choices=PREDICTORS, choice_help={
                   "goodness": "argmax of the class goodness summed over all layers",
                   "goodness_last": "argmax of the last layer's class goodness",
-                  "softmax": "a linear softmax head on the last layer's output"}),
+                  "softmax": "a linear softmax head on the last layer's output"}, group="evaluation"),
         Param("head_lr", "float", 0.001, "Learning rate of the softmax head (Adam).", low=1e-6, high=1.0, log=True,
-              live=True),
+              live=True, group="evaluation"),
     ]
 )
 
@@ -70,6 +53,7 @@ class ChannelwiseCompetitive(MultiPredictorClassifier):
     params = CWC_PARAMS
     presets = CWC_PRESETS
     default_preset = "digits-quick"
+    teaching = CWC_TEACHING
     # Grouped convolutions on a CPU gain little from a second thread and lose several-fold when the cores are busy.
     max_threads = 1
 
@@ -122,11 +106,10 @@ class ChannelwiseCompetitive(MultiPredictorClassifier):
                     goodness = class_goodness(out, self.num_classes)
                     loss = cwc_loss(goodness, y)
             true, rivals = true_and_rival_goodness(goodness.detach(), y)
-            n = i + 1
-            stats[f"loss.layer{n}"] = loss.detach()
-            stats[f"goodness_pos.layer{n}"] = true.mean()
-            stats[f"goodness_neg.layer{n}"] = rivals.mean()
-            stats[f"batch_accuracy.layer{n}"] = (goodness.detach().argmax(dim=1) == y).float().mean()
+            stats[layer_metric("loss", i)] = loss.detach()
+            stats[layer_metric("goodness_pos", i)] = true.mean()
+            stats[layer_metric("goodness_neg", i)] = rivals.mean()
+            stats[layer_metric("batch_accuracy", i)] = (goodness.detach().argmax(dim=1) == y).float().mean()
             h = out.detach()
         stats["head_loss"] = self._train_head(h, y)
         metrics = dict(zip(stats.keys(), torch.stack(list(stats.values())).tolist(), strict=True))
@@ -198,32 +181,27 @@ class ChannelwiseCompetitive(MultiPredictorClassifier):
 
     # -- scoring -------------------------------------------------------------
     def layer_evaluation(self, images: torch.Tensor, labels: torch.Tensor) -> tuple[dict[str, torch.Tensor],
-                                                                                   dict[str, Any]]:
+                                                                                   list[np.ndarray], list[float]]:
         """Every predictor's predictions; each layer's class-goodness matrix and accuracy on its own."""
         per_layer, logits = self.scores(images)
-        layers = {
-            "class_goodness": [class_goodness_matrix(g, labels, self.num_classes).float().cpu().numpy()
-                               for g in per_layer],
-            "layer_accuracy": (per_layer.argmax(dim=2) == labels).float().mean(dim=1).cpu().tolist(),
-        }
-        return self.predictions(per_layer, logits), layers
+        class_goodness = [class_goodness_matrix(g, labels, self.num_classes).float().cpu().numpy() for g in per_layer]
+        layer_accuracy = (per_layer.argmax(dim=2) == labels).float().mean(dim=1).cpu().tolist()
+        return self.predictions(per_layer, logits), class_goodness, layer_accuracy
 
     # -- for the plots -------------------------------------------------------
     @torch.no_grad()
-    def snapshot(self) -> dict[str, Any]:
-        evaluation, step = self.evaluation_for_pictures()
-        snap = self.base_snapshot()
+    def snapshot(self) -> CwCSnapshot:
+        evaluation = self.evaluation_for_pictures()
         epoch = self.samples_seen / self.n_train
-        snap.update(
-            evaluation,
-            class_goodness_step=step,
+        return CwCSnapshot(
+            classifier=self.classifier_snapshot(),
+            evaluation=evaluation,
             predict=self.p["predict"],
-            channels=list(self.p["channels"]),
+            channels=tuple(self.p["channels"]),
             grouped=self.p["grouped"],
-            layers_learning=[self.layer_learns(i, epoch) for i in range(len(self.blocks))],
+            layers_learning=tuple(self.layer_learns(i, epoch) for i in range(len(self.blocks))),
             first_layer_filters=self.blocks[0].conv.weight.detach()[:, 0].float().cpu().numpy(),
         )
-        return snap
 
     def state_dict(self) -> dict[str, torch.Tensor]:
         state = {f"blocks.{k}": v for k, v in self.blocks.state_dict().items()}

@@ -1,12 +1,14 @@
 """Named parameter sets for `cwc`, each with its source and published number."""
 
 from fflab.experiment import Preset
+from fflab.ff.cwc.text import CWC_PAPER
 
 _PAPER = {"channels": (20, 80, 240, 480), "grouped": True, "pixels": "standardize", "optimizer": "adam",
           "lr": 0.01, "batch_size": 128, "epochs": 20.0, "eval_every": 469, "predict": "goodness_last"}
 _FIDELITY = ("`test_accuracy` is the last layer's goodness, the predictor the authors' code scores; the goodness "
              "sum and the softmax head are scored beside it. fflab reports the final epoch, where the authors' code "
              "kept the epoch with the lowest test error.")
+_SOURCE = f"{CWC_PAPER.short}, AAAI, and andreaspapac/CwComp (src/configure.py, src/Models.py)"
 
 CWC_PRESETS = {
     "digits-quick": Preset(
@@ -34,7 +36,7 @@ CWC_PRESETS = {
         "The paper's MNIST setting: CFSE channels 20-80-240-480, batch 128, Adam at 0.01 per layer, 20 epochs, "
         "layers frozen after 2, 3, 4 and 5 epochs (the authors' `Acc` interleaved training), pixels standardised. "
         "A GPU-scale run. " + _FIDELITY,
-        source="Papachristodoulou et al. (AAAI 2024) and andreaspapac/CwComp (src/configure.py, src/Models.py)",
+        source=_SOURCE,
         published="0.58% MNIST test error",
         measured="on a CPU, seed 0: 1.28% test error by the last layer's goodness (98.72%), 0.80% by the softmax "
                  "head, 1.94% by the goodness sum; 53 min on one core of the quiet 2-core machine, most of it the "
@@ -46,7 +48,7 @@ CWC_PRESETS = {
         "The paper's Fashion-MNIST setting: as `published`, with layers frozen after 10, 15, 19 and 23 epochs "
         "(the last layer learns all 20); pixels standardised, where the code mapped them to [−1, 1]. A GPU-scale "
         "run. " + _FIDELITY,
-        source="Papachristodoulou et al. (AAAI 2024) and andreaspapac/CwComp (src/configure.py, src/Models.py)",
+        source=_SOURCE,
         published="7.69% Fashion-MNIST test error",
     ),
 }

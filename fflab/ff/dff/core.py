@@ -1,7 +1,6 @@
 """Building blocks of Distance-Forward learning (DF): class centres, distances, the N-pair margin loss.
 
-Wu, Xu, Wu, Deng, Xu, Wen & Li (2024), "Distance-Forward Learning: Enhancing the Forward-Forward
-Algorithm Towards High-Performance On-Chip Learning" (arXiv 2408.14925). FF's goodness, read as
+Wu et al. (2024), cited in `text.py`. FF's goodness, read as
 metric learning: a layer's activity should lie close to its own class's centre and far from the
 others'. Each layer owns one learned centre per class in its activity space; its "goodness" for
 class k is minus the distance to centre k, and its loss asks the true centre to be nearer than

@@ -1,30 +1,7 @@
 """Distance-Forward learning (`dff`): every layer pulls its activity to its class's centre.
 
-Wu et al. (2024), "Distance-Forward Learning: Enhancing the Forward-Forward Algorithm Towards
-High-Performance On-Chip Learning" (arXiv 2408.14925). The authors published no code, and fflab
-could read only the paper's abstract and summaries of it; where those leave room, fflab chooses:
-
-- Net: fully connected. Each layer normalises its input's length (`norm`, RMS by default, as FF's
-  layers do), then linear and ReLU. The image goes in as it is: no label is overlaid, the centres carry the labels.
-- Centres: each layer has one learned vector per class in its activity space (a parameter trained
-  with the layer), initialised uniformly in [0, 1) like the non-negative activities.
-- Distance: `sphere` (default) compares unit-length activity and centre, d = 2 − 2·cos ∈ [0, 4],
-  so a margin cannot be won by scaling weights up; `euclidean` is the squared distance averaged
-  over units. A layer's goodness for class k is −d_k.
-- Loss: the paper names a goodness-based N-pair margin loss; its exact formula was not available.
-  fflab uses log(1 + Σ_k exp(s·(d_true − d_k + m))) over rival classes k (Sohn's N-pair loss with
-  a margin, on distances), margin m (`margin`) and sharpness s (`scale`). `rivals` picks the negatives: all K − 1
-  wrong classes (N-pair, the default), the nearest wrong centre (hard-negative mining), or one
-  random wrong class (FF's single negative label).
-- Locality: every layer has its own optimiser and sees the previous layer's output detached, so no
-  gradient crosses a layer. All layers learn on every batch.
-- Layer collaboration: the paper combines DF with layer-collaboration updates (its DF-O and DF-R
-  schemes, not reproduced here). fflab offers Lorberbom et al.'s form instead: with `collab_gamma`
-  = γ > 0, layer l's loss reads d_l + γ·Σ_{j≠l} d_j, the other layers' distances detached.
-- Prediction: the nearest centre, distances summed over all layers (`all_layers`) or the last
-  layer's alone (`last_layer`); both are scored at every evaluation.
-- Snapshot: per layer, the class × centre matrix of mean distances over the held-out images of the
-  last evaluation (row: true class, column: centre), and each layer's nearest-centre accuracy.
+Wu et al. (2024). The authors published no code; the paper, and what fflab chooses where its abstract leaves
+room (net, centres, distance, loss, locality, layer collaboration, prediction, snapshot): `text.py`.
 """
 
 from __future__ import annotations
@@ -32,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -48,6 +26,9 @@ from fflab.ff.dff.core import (
     true_and_nearest_rival,
 )
 from fflab.ff.dff.presets import DFF_PRESETS
+from fflab.ff.dff.snapshot import DFFSnapshot
+from fflab.ff.dff.text import DFF_TEACHING
+from fflab.metric_names import layer_metric
 from fflab.params import Param, ParamSpec
 
 PREDICTORS = ("all_layers", "last_layer")
@@ -57,21 +38,23 @@ DFF_PARAMS = ParamSpec(
     + [
         Param("distance", "choice", "sphere", "How far an activity is from a class centre.", choices=DISTANCES,
               choice_help={"sphere": "both scaled to unit length: 2 − 2·cos, from 0 to 4",
-                           "euclidean": "squared distance, averaged over the layer's units"}),
+                           "euclidean": "squared distance, averaged over the layer's units"}, group="objective"),
         Param("margin", "float", 0.25, "m: how much nearer the true centre must be than each rival centre.",
-              low=0.0, high=10.0, live=True),
+              low=0.0, high=10.0, live=True, group="objective"),
         Param("scale", "float", 16.0, "s: sharpness of the loss; the slope when a rival centre is nearer.", low=0.1,
-              high=100.0, live=True),
+              high=100.0, live=True, group="objective"),
         Param("rivals", "choice", "all", "Which wrong classes each sample is compared against.", choices=RIVALS,
               choice_help={"all": "every wrong class at once (N-pair)",
-                           "hardest": "the nearest wrong centre only", "random": "one wrong class at random"}),
+                           "hardest": "the nearest wrong centre only", "random": "one wrong class at random"},
+              group="objective"),
         Param("norm", "choice", "rms", "How each layer normalises its input: to unit length (`l2`), to unit "
-              "root-mean-square (`rms`), or not at all.", choices=("l2", "rms", "none")),
+              "root-mean-square (`rms`), or not at all.", choices=("l2", "rms", "none"), group="model"),
         Param("collab_gamma", "float", 0.0, "γ: each layer's loss also sees γ × the other layers' distances, "
-              "detached (0 is off).", low=0.0, high=10.0, live=True),
+              "detached (0 is off).", low=0.0, high=10.0, live=True, group="objective"),
         Param("predict", "choice", "all_layers", "Which predictor gives `test_accuracy` (both are scored).",
               live=True, choices=PREDICTORS, choice_help={"all_layers": "nearest centre, distances summed over layers",
-                                                          "last_layer": "nearest centre in the last layer"}),
+                                                          "last_layer": "nearest centre in the last layer"},
+              group="evaluation"),
     ]
 )
 
@@ -83,6 +66,7 @@ class DistanceForward(MultiPredictorClassifier):
     params = DFF_PARAMS
     presets = DFF_PRESETS
     default_preset = "digits-quick"
+    teaching = DFF_TEACHING
     max_threads = 1  # small fully connected layers: a second thread costs more than it saves
 
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
@@ -128,11 +112,10 @@ class DistanceForward(MultiPredictorClassifier):
         stats: dict[str, torch.Tensor] = {}
         for i, (distances, loss) in enumerate(zip(per_layer, losses, strict=True)):
             true, rival = true_and_nearest_rival(distances.detach(), y)
-            n = i + 1
-            stats[f"loss.layer{n}"] = loss.detach()
-            stats[f"distance_true.layer{n}"] = true.mean()
-            stats[f"distance_rival.layer{n}"] = rival.mean()
-            stats[f"batch_accuracy.layer{n}"] = (distances.detach().argmin(dim=1) == y).float().mean()
+            stats[layer_metric("loss", i)] = loss.detach()
+            stats[layer_metric("distance_true", i)] = true.mean()
+            stats[layer_metric("distance_rival", i)] = rival.mean()
+            stats[layer_metric("batch_accuracy", i)] = (distances.detach().argmin(dim=1) == y).float().mean()
         metrics = dict(zip(stats.keys(), torch.stack(list(stats.values())).tolist(), strict=True))
         metrics["samples"] = float(self.samples_seen)
         if self.due_for_evaluation():
@@ -170,30 +153,25 @@ class DistanceForward(MultiPredictorClassifier):
 
     # -- scoring -------------------------------------------------------------
     def layer_evaluation(self, images: torch.Tensor, labels: torch.Tensor) -> tuple[dict[str, torch.Tensor],
-                                                                                   dict[str, Any]]:
+                                                                                   list[np.ndarray], list[float]]:
         """Both predictors' predictions; each layer's class × centre distances and accuracy on its own."""
         per_layer = self.distances(images)
-        layers = {
-            "centre_distance": [class_distance_matrix(d, labels, self.num_classes).float().cpu().numpy()
-                                for d in per_layer],
-            "layer_accuracy": (per_layer.argmin(dim=2) == labels).float().mean(dim=1).cpu().tolist(),
-        }
-        return self.predictions(per_layer), layers
+        centre_distance = [class_distance_matrix(d, labels, self.num_classes).float().cpu().numpy() for d in per_layer]
+        layer_accuracy = (per_layer.argmin(dim=2) == labels).float().mean(dim=1).cpu().tolist()
+        return self.predictions(per_layer), centre_distance, layer_accuracy
 
     # -- for the plots -------------------------------------------------------
     @torch.no_grad()
-    def snapshot(self) -> dict[str, Any]:
-        evaluation, step = self.evaluation_for_pictures()
-        snap = self.base_snapshot()
-        snap.update(
-            evaluation,
-            centre_distance_step=step,
+    def snapshot(self) -> DFFSnapshot:
+        evaluation = self.evaluation_for_pictures()
+        return DFFSnapshot(
+            classifier=self.classifier_snapshot(),
+            evaluation=evaluation,
             distance=self.p["distance"],
             margin=self.p["margin"],
             predict=self.p["predict"],
             first_layer_weights=self.weight_images(self.layers[0].linear.weight),
         )
-        return snap
 
     def state_dict(self) -> dict[str, torch.Tensor]:
         return {f"layers.{k}": v for k, v in self.layers.state_dict().items()}

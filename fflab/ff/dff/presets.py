@@ -1,6 +1,7 @@
 """Named parameter sets for `dff`, each with its source and published number."""
 
 from fflab.experiment import Preset
+from fflab.ff.dff.text import DFF_PAPER
 
 _FIDELITY = ("The authors published no code and fflab could read only the paper's abstract: the network and "
              "training settings behind the 99.7% were not available. The paper's CIFAR results need a convolutional "
@@ -38,7 +39,7 @@ DFF_PRESETS = {
          "scale": 16.0, "rivals": "all", "collab_gamma": 0.5},
         "fflab's GPU-scale attempt at the paper's MNIST figure: 784-2000-2000-2000, Adam at 0.001 decaying "
         "linearly over 50 epochs, the N-pair margin loss, layer collaboration γ = 0.5. " + _FIDELITY,
-        source="Wu et al. (2024), arXiv 2408.14925 (abstract)",
+        source=f"{DFF_PAPER.short}, the abstract",
         published="99.7% MNIST test accuracy",
     ),
 }

@@ -1,68 +1,10 @@
 """Biologically inspired options of `ff`: three-factor modulation, prospective FF, PCL-FF; dead units.
 
-A public study (koriyoshi2041/ff-negative-samples, `models/three_factor_ff.py`, `models/prospective_ff.py`,
-`models/pcl_ff.py`) reports that these variants "fail or help marginally" and that PCL-FF kills 100% of
-its units. fflab implements the closest honest version of each as an option of `ff`, so the claims can
-be tested live beside plain FF. Every option off (`modulation=none`, `prospective=0`, `pcl=false`)
-leaves `ff` exactly as it was: no extra parameters, no extra random draws, the same losses.
-
-**Three-factor modulation** (`modulation`, strength s = `modulation_strength` in [-1, 1]; simultaneous
-schedule). A third factor M in [-1, 1], computed from detached quantities, scales each sample's local
-loss: loss_k = mean_i (1 + s·M_k,i) · ℓ_k,i, so the update of layer k is presynaptic × postsynaptic ×
-(1 + s·M). Every signal is built from a layer's *judgement margin* on a sample, the logit its own loss
-sees: g − θ for a positive and θ − g for a negative under the threshold loss (SymBa: α(g_pos − g_neg)
-for the pair; layer collaboration's γ term is left out), and from c = tanh(margin / 2) = 2·σ(margin) − 1, the layer's confidence that it judges
-the sample right (−1: sure it is wrong).
-- `top_down`: M_k = −c_(k+1), the next layer's confidence, negated: with s > 0 a layer learns more on
-  the samples the layer above gets wrong, less on those it gets right. The last layer has no layer
-  above: M = 0.
-- `layer_agreement`: M_k = −c_k · mean_(j≠k) c_j, minus the agreement of this layer's positive/negative
-  verdict with the other layers' (the product is the same whether computed from verdicts or from
-  correctness, so it needs no label): with s > 0 a layer learns more where it disagrees with the rest
-  of the net. One layer alone: M = 0.
-- `reward_prediction`: one global signal for every layer (dopamine-like). Reward r_i = 1 when the whole
-  net judges sample i right (its margins summed over layers above 0), else 0; the prediction b is a
-  running mean of the reward (momentum 0.99, from 0.5); M_i = −(r_i − b), read before b is updated.
-s < 0 flips every sign (learn more where things go right). Adam all but ignores a factor shared by every
-sample: mostly how M differs between samples changes what a layer learns.
-
-How this differs from the study's `ThreeFactorFFNetwork`: the study modulates the *goodness*,
-g·(1 + a·tanh M), with a learnable a (0.5 at start) inside the layer's optimiser, not the loss; its
-top-down signal is p(correct class) − 0.5 from a softmax projection of the last layer trained by
-cross-entropy (the negatives use the positives' labels and a negated signal); its layer agreement is
-the cosine between the centred activities of this layer and the next (first columns when widths
-differ); its reward prediction error is 1 − b for every positive and 0 − b for every negative, b a
-per-layer running mean of that "reward", so it carries no information about the sample; and it trains
-greedily, layer after layer, on the full batch, taking its signals from the whole net while the layers
-above the one in training are still at their initial weights.
-
-**Prospective FF** (`prospective` = λ, 0 is off; simultaneous schedule). After the study's reading of
-prospective configuration (Song et al., Nature Neuroscience 2024): each layer first infers a target
-activity, then its weights consolidate towards it. The target is relu(a ± β·P_k·hint_k), + for
-positives, − for negatives, β = 0.5; hint_k = B_k·a_(k+1) (the same sample's next-layer activity) for
-every layer but the last, and U·onehot(label) for the last (the label overlaid on the sample, so a
-negative's wrong label is pushed away). P_k, B_k and U are fixed random orthogonal matrices (gains
-0.1, 0.1, 0.5, as in the study, where they are never trained; fflab keeps their products). The layer's loss gains
-λ·(MSE(a_pos, target_pos) + MSE(a_neg, target_neg)), targets detached; the study's λ is 0.01.
-It is FF plus a random-feedback target, which the study calls prospective configuration; the original
-algorithm's energy-based inference phase is not part of it (nor of the study's code).
-
-**PCL-FF** (`pcl`). After the study's `PCLFFLayer`: besides its encoder, each layer has a linear
-predictor that reconstructs the layer's normalised input x̂ from its activity; per sample, err = mean
-squared reconstruction error, surprise = σ(10·err − 5), and the layer transmits its ReLU activity
-times the mask 1 − σs·(1 − surprise) (σs = `pcl_surprise`): predictable inputs are suppressed. Its
-training goodness is goodness(h) − α·err − `pcl_sparsity`·mean|h| (α = `pcl_alpha`), its loss the FF
-loss plus α·mean(err). Prediction uses the plain goodness of the masked activity, as in the study.
-With the study's L2-normalised 784-pixel input the reconstruction error is about 1/784 from the start,
-so the mask starts near σ(−5) ≈ 0.007 and scales every activity down about 150-fold. Under `rms`
-normalisation the error starts near 1 and the mask near 1, but the predictor soon learns to
-reconstruct and the mask falls as well.
-
-**Dead units**: the share of a layer's units whose output is exactly zero for every held-out
-evaluation image under every candidate label (the inputs the goodness predictor shows the net),
-logged as `dead_fraction.layerN` at every evaluation (and on the whole test set in the final metrics).
-The study counts a unit of the last layer dead when its largest |activity| on the test images, label 0
-overlaid, is below 0.01, which also counts units that fire but are scaled down by PCL's mask.
+Each is the closest honest version of a variant a public study (koriyoshi2041/ff-negative-samples) tried, an
+option of `ff` so that the study's claims can be tested live beside plain FF. Every option off
+(`modulation=none`, `prospective=0`, `pcl=false`) leaves `ff` exactly as it was: no extra parameters, no extra
+random draws, the same losses. What each option computes, and how it differs from the study's code, is
+`FF_TEACHING.fidelity` in `fflab/ff/forward_forward/text.py` (shown on the Forward-Forward page).
 """
 
 from __future__ import annotations
@@ -76,7 +18,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from fflab.ff.core import FFLayer, normalise
-from fflab.params import Param, ParamError
+from fflab.metric_names import layer_metric
+from fflab.params import Condition, Param, ParamError
 
 MODULATIONS = ("none", "top_down", "layer_agreement", "reward_prediction")
 REWARD_MOMENTUM = 0.99
@@ -90,20 +33,22 @@ BIO_PARAMS = [
               "top_down": "learn more where the next layer misjudges the sample",
               "layer_agreement": "learn more where this layer's verdict disagrees with the other layers'",
               "reward_prediction": "learn more where the whole net is wrong, against a running baseline",
-          }),
+          }, group="objective", applies=("schedule", "simultaneous")),
     Param("modulation_strength", "float", 0.5, "s: each sample's loss is weighted by 1 + s·M, M in [−1, 1] "
-          "(negative s: learn more where things go right).", low=-1.0, high=1.0, live=True),
+          "(negative s: learn more where things go right).", low=-1.0, high=1.0, live=True, group="objective",
+          applies=(Condition("modulation", test=lambda kind: kind != "none", reason="only with a modulation"),
+                   Condition("schedule", ("simultaneous",)))),
     Param("prospective", "float", 0.0, "λ of prospective FF: weight of the pull towards a target inferred from "
           "random feedback (0 is off; the study used 0.01; simultaneous schedule only).", low=0.0, high=100.0,
-          live=True),
+          live=True, group="objective", applies=("schedule", "simultaneous")),
     Param("pcl", "bool", False, "PCL-FF: each layer predicts its input and passes on only what it cannot "
-          "predict (a surprise mask)."),
+          "predict (a surprise mask).", group="objective"),
     Param("pcl_alpha", "float", 0.5, "α of PCL-FF: weight of the reconstruction error in goodness and loss.",
-          low=0.0, high=10.0, live=True),
+          low=0.0, high=10.0, live=True, group="objective", applies=("pcl", True)),
     Param("pcl_sparsity", "float", 0.1, "Weight of PCL-FF's L1 penalty on activity inside the goodness.",
-          low=0.0, high=10.0, live=True),
+          low=0.0, high=10.0, live=True, group="objective", applies=("pcl", True)),
     Param("pcl_surprise", "float", 1.0, "How strongly PCL-FF's mask suppresses predictable inputs (0: no mask).",
-          low=0.0, high=1.0, live=True),
+          low=0.0, high=1.0, live=True, group="objective", applies=("pcl", True)),
 ]
 
 
@@ -215,9 +160,8 @@ class BioVariants:
     def layer_stats(self, index: int, layer: nn.Module) -> dict[str, torch.Tensor]:
         if not isinstance(layer, PCLLayer) or layer.reconstruction_error is None:
             return {}
-        n = index + 1
-        return {f"reconstruction_error.layer{n}": layer.reconstruction_error.detach().mean(),
-                f"surprise_mask.layer{n}": layer.surprise_mask.mean()}
+        return {layer_metric("reconstruction_error", index): layer.reconstruction_error.detach().mean(),
+                layer_metric("surprise_mask", index): layer.surprise_mask.mean()}
 
     def extra_loss(self, layer: nn.Module, terms: LayerTerms | None) -> torch.Tensor | None:
         """What PCL-FF and prospective FF add to a layer's FF loss; None when nothing."""
@@ -244,7 +188,7 @@ class BioVariants:
                 pull = (_consolidation(a_pos, sources[0], feedback, 1.0)
                         + _consolidation(a_neg, sources[1], feedback, -1.0))
                 terms[k].extra_loss = weight * pull
-                terms[k].stats[f"consolidation.layer{k + 1}"] = pull.detach()
+                terms[k].stats[layer_metric("consolidation", k)] = pull.detach()
         return terms
 
     def _modulate(self, terms: list[LayerTerms], goodnesses: Sequence[tuple[torch.Tensor, torch.Tensor]]) -> None:
@@ -255,7 +199,7 @@ class BioVariants:
         for k, factor in enumerate(factors):
             weights = 1 + self.p["modulation_strength"] * factor
             terms[k].w_pos, terms[k].w_neg = weights[:n], weights[n:]
-            terms[k].stats[f"modulation.layer{k + 1}"] = factor.mean()
+            terms[k].stats[layer_metric("modulation", k)] = factor.mean()
         if self.p["modulation"] == "reward_prediction":
             terms[0].stats["reward_baseline"] = self.reward_baseline.clone()
             self.reward_baseline = REWARD_MOMENTUM * self.reward_baseline + (1 - REWARD_MOMENTUM) * reward.mean()

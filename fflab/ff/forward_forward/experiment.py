@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from fflab.ff.classifier import ClassifierData, ClassifierExperiment
@@ -17,15 +16,17 @@ from fflab.ff.core import (
     dead_unit_fractions,
     ff_loss,
     goodness,
-    layer_goodness_by_label,
-    normalise,
     overlay_labels,
-    overlay_neutral,
 )
 from fflab.ff.forward_forward.bio import BioVariants, LayerTerms, weighted_ff_loss
 from fflab.ff.forward_forward.params import FF_PARAMS
+from fflab.ff.forward_forward.prediction import SoftmaxHead, goodness_scores, neutral_features, prediction_layers
 from fflab.ff.forward_forward.presets import FF_PRESETS
+from fflab.ff.forward_forward.snapshot import FFSnapshot
+from fflab.ff.forward_forward.text import FF_TEACHING
 from fflab.ff.negatives import NEGATIVE_STRATEGIES, NegativeContext
+from fflab.ff.snapshot import ExampleBatch
+from fflab.metric_names import layer_metric
 
 
 class ForwardForward(ClassifierExperiment):
@@ -35,6 +36,7 @@ class ForwardForward(ClassifierExperiment):
     params = FF_PARAMS
     presets = FF_PRESETS
     default_preset = "digits-quick"
+    teaching = FF_TEACHING
 
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu",
                  shared: ClassifierData | None = None):
@@ -48,13 +50,13 @@ class ForwardForward(ClassifierExperiment):
         self.layers = nn.ModuleList(
             self.bio.make_layer(a, b, self.p["norm"]) for a, b in zip(widths[:-1], widths[1:], strict=True)
         ).to(self.device)
-        self.head = nn.Linear(sum(self._head_widths()), self.num_classes).to(self.device)
+        head_width = sum(prediction_layers(self.p["hidden"], self.p["skip_first"]))
+        self.head = SoftmaxHead(head_width, self.num_classes, self.p["head_lr"], self.device)
         self.peer = PeerNorm()
         if self.p["schedule"] == "greedy":
             self.optimizers = [self.make_optimizer(layer.parameters()) for layer in self.layers]
         else:
             self.optimizers = [self.make_optimizer(self.layers.parameters())]
-        self.head_optimizer = torch.optim.Adam(self.head.parameters(), lr=self.p["head_lr"])
         self.strategy = NEGATIVE_STRATEGIES[self.p["negatives"]].fn
         self.negative_context = NegativeContext(
             self.num_classes, self.gen, self.data.image_shape, knobs=self.p, label_scores=self.label_scores,
@@ -199,28 +201,16 @@ class ForwardForward(ClassifierExperiment):
         return h_pos, h_neg
 
     def _layer_stats(self, i: int, loss, g_pos, g_neg) -> dict[str, torch.Tensor]:
-        n = i + 1
         return {
-            f"loss.layer{n}": loss.detach(),
-            f"goodness_pos.layer{n}": g_pos.detach().mean(),
-            f"goodness_neg.layer{n}": g_neg.detach().mean(),
+            layer_metric("loss", i): loss.detach(),
+            layer_metric("goodness_pos", i): g_pos.detach().mean(),
+            layer_metric("goodness_neg", i): g_neg.detach().mean(),
             **self.bio.layer_stats(i, self.layers[i]),
         }
 
-    def _head_widths(self) -> list[int]:
-        widths = list(self.p["hidden"])
-        return widths[1:] if self.p["skip_first"] and len(widths) > 1 else widths
-
-    @torch.no_grad()
     def features(self, images: torch.Tensor) -> torch.Tensor:
-        h = overlay_neutral(images, self.num_classes, self.p["label_strength"])
-        features = []
-        for layer in self.layers:
-            h = layer(h)
-            features.append(normalise(h, "l2" if self.p["norm"] == "none" else self.p["norm"]))
-        if self.p["skip_first"] and len(features) > 1:
-            features = features[1:]
-        return torch.cat(features, dim=1)
+        return neutral_features(self.layers, images, self.num_classes, self.p["label_strength"], self.p["norm"],
+                                self.p["skip_first"])
 
     def next_batch(self) -> tuple[torch.Tensor, torch.Tensor]:
         self._batch = super().next_batch()
@@ -228,19 +218,14 @@ class ForwardForward(ClassifierExperiment):
 
     def _train_head(self) -> float:
         x, y = self._batch if self._batch is not None else (self.x_train, self.y_train)
-        loss = F.cross_entropy(self.head(self.features(x)), y)
-        self.head_optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        self.head_optimizer.step()
-        return float(loss.item())
+        return self.head.learn(self.features(x), y)
 
     def on_update(self, changes: Mapping[str, Any]) -> None:
         if "lr" in changes:
             for optimizer in self.optimizers:
                 self.set_learning_rate(optimizer, self.steps_per_phase)
         if "head_lr" in changes:
-            for group in self.head_optimizer.param_groups:
-                group["lr"] = self.p["head_lr"]
+            self.head.set_learning_rate(self.p["head_lr"])
 
     # -- prediction ------------------------------------------------------------
     @torch.no_grad()
@@ -248,12 +233,8 @@ class ForwardForward(ClassifierExperiment):
         """(N, classes): the softmax head's logits, or each label's goodness summed over the prediction layers."""
         if self.p["predict"] == "softmax":
             return self.head(self.features(images))
-        layers = self.trained_layers()
-        per_layer = layer_goodness_by_label(layers, images, self.num_classes, self.p["label_strength"],
-                                            self.p["goodness"])
-        if self.p["skip_first"] and len(layers) > 1:
-            per_layer = per_layer[1:]
-        return per_layer.sum(dim=0)
+        return goodness_scores(self.trained_layers(), images, self.num_classes, self.p["label_strength"],
+                               self.p["goodness"], self.p["skip_first"])
 
     @torch.no_grad()
     def predict(self, images: torch.Tensor) -> torch.Tensor:
@@ -267,7 +248,7 @@ class ForwardForward(ClassifierExperiment):
 
     # -- for the plots -------------------------------------------------------
     @torch.no_grad()
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self) -> FFSnapshot:
         x_pos, x_neg = self._probe
         goodness_pos, goodness_neg = [], []
         h = torch.cat([x_pos, x_neg])
@@ -276,26 +257,21 @@ class ForwardForward(ClassifierExperiment):
             g = goodness(h, self.p["goodness"]).float().cpu().numpy()
             goodness_pos.append(g[: len(x_pos)])
             goodness_neg.append(g[len(x_pos) :])
-        snap = self.base_snapshot()
-        snap.update(
-            goodness_pos=goodness_pos,
-            goodness_neg=goodness_neg,
-            threshold=self.p["threshold"],
-            loss_kind=self.p["loss"],
-            current_layer=self.current_layer + 1,
-            schedule=self.p["schedule"],
-            first_layer_weights=self.weight_images(self.layers[0].linear.weight),
+        return FFSnapshot(
+            classifier=self.classifier_snapshot(), goodness_pos=tuple(goodness_pos), goodness_neg=tuple(goodness_neg),
+            threshold=self.p["threshold"], loss_kind=self.p["loss"], current_layer=self.current_layer + 1,
+            schedule=self.p["schedule"], first_layer_weights=self.weight_images(self.layers[0].linear.weight),
+            examples=self.example_batch(),
         )
-        if self._examples is not None:
-            shape = (-1, *self.data.image_shape)
-            pos, pos_labels, neg, neg_labels = (t.detach().float().cpu().numpy() for t in self._examples)
-            snap.update(
-                positive_images=pos.reshape(shape),
-                positive_labels=pos_labels.astype(int).tolist(),
-                negative_images=neg.reshape(shape),
-                negative_labels=neg_labels.astype(int).tolist(),
-            )
-        return snap
+
+    def example_batch(self) -> ExampleBatch | None:
+        """The first positives of the latest training batch and their negatives (None before the first step)."""
+        if self._examples is None:
+            return None
+        shape = (-1, *self.data.image_shape)
+        pos, pos_labels, neg, neg_labels = (t.detach().float().cpu().numpy() for t in self._examples)
+        return ExampleBatch(pos.reshape(shape), tuple(pos_labels.astype(int).tolist()), neg.reshape(shape),
+                            tuple(neg_labels.astype(int).tolist()))
 
     def state_dict(self) -> dict[str, torch.Tensor]:
         state = {f"layers.{k}": v for k, v in self.layers.state_dict().items()}

@@ -1,6 +1,7 @@
 """Named parameter sets for `ff`, each with its source and published number."""
 
 from fflab.experiment import Preset
+from fflab.ff.forward_forward.text import HINTON_2022
 
 FF_PRESETS = {
     "digits-quick": Preset(
@@ -48,7 +49,7 @@ FF_PRESETS = {
         "784-1000-1000-1000 with peer normalisation, every layer on every batch of 100, SGD with momentum, "
         "a softmax head on the normalised activities of layers 2-3. Goodness is the sum of squares against a "
         "threshold equal to the width, as in loeweX/Forward-Forward. A GPU-scale run (100 epochs).",
-        source="Hinton (2022), and loeweX/Forward-Forward's reimplementation",
+        source=f"{HINTON_2022.short}, and loeweX/Forward-Forward's reimplementation",
         published="1.36% MNIST test error (paper), 1.45% (loeweX), 1.65% (Hinton's own code)",
     ),
 }

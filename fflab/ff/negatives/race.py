@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -22,22 +23,26 @@ from fflab.experiment import Preset
 from fflab.families import member
 from fflab.ff.classifier import ClassifierExperiment
 from fflab.ff.negatives import NEGATIVE_STRATEGIES
+from fflab.ff.negatives.snapshot import RaceSnapshot
+from fflab.ff.negatives.text import NEGATIVES_TEACHING, PUBLISHED_ACCURACY
+from fflab.metric_names import layer_indices, layer_metric, metric
 from fflab.params import Param, ParamSpec
+
+if TYPE_CHECKING:  # for the type hints only: the race gets its contestants through the families listing
+    from fflab.ff.forward_forward.experiment import ForwardForward
 
 FF = member("ff")
 
-# MNIST test accuracy the koriyoshi2041/ff-negative-samples study reports (1000 full-batch steps per layer).
-PUBLISHED_ACCURACY = {"wrong_label": 0.9450, "class_confusion": 0.9215, "same_class_diff_img": 0.9206,
-                      "hybrid_mix": 0.6337, "noise_augmented": 0.4610, "masked": 0.3097}
 PUBLISHED_SIX = tuple(PUBLISHED_ACCURACY)
 
 RACE_PARAMS = ParamSpec(
     [
         Param("strategies", "choice_list", tuple(NEGATIVE_STRATEGIES), "The contestants: negative strategies that "
               "race in lockstep.", choices=tuple(NEGATIVE_STRATEGIES), max_items=len(NEGATIVE_STRATEGIES),
-              choice_help={k: v.help for k, v in NEGATIVE_STRATEGIES.items()}),
+              choice_help={k: v.help for k, v in NEGATIVE_STRATEGIES.items()}, group="negatives"),
         Param("seeds", "int", 1, "Repeat the race over this many seeds (seed, seed + 1, ...), one after another; "
-              "the final accuracy is the mean, with its standard deviation.", low=1, high=20, unit="seeds"),
+              "the final accuracy is the mean, with its standard deviation.", low=1, high=20, unit="seeds",
+              group="schedule"),
     ]
     + [p for p in FF.params if p.name != "negatives"]
 )
@@ -84,6 +89,16 @@ RACE_PRESETS = {
     ),
 }
 
+
+@dataclass
+class Standing:
+    """A contestant's latest figures within the current seed (None until it has one)."""
+
+    loss: float | None = None
+    separation: float | None = None
+    test_accuracy: float | None = None
+
+
 class NegativeRace(ClassifierExperiment):
     name = "negatives"
     title = "Negative-strategy race"
@@ -91,25 +106,26 @@ class NegativeRace(ClassifierExperiment):
     params = RACE_PARAMS
     presets = RACE_PRESETS
     default_preset = "digits-race"
+    teaching = NEGATIVES_TEACHING
 
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
         super().__init__(params, seed, device)
         self.strategies: tuple[str, ...] = self.contestant_names()
         self.seed_results: list[dict[str, float]] = []  # each finished seed's full-test accuracies
-        self.latest: dict[str, dict[str, float]] = {s: {} for s in self.strategies}
+        self.latest: dict[str, Standing] = {s: Standing() for s in self.strategies}
         self.current_batch: tuple[torch.Tensor, torch.Tensor] | None = None
         self.seed_index = -1
-        self.contestants: dict[str, ClassifierExperiment] = {}
+        self.contestants: dict[str, ForwardForward] = {}
         self._start_seed(0)
 
     # -- the contestants (a subclass may race something other than negative strategies) --
     def contestant_names(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.p["strategies"]))
 
-    def make_contestant(self, name: str, seed: int) -> ClassifierExperiment:
+    def make_contestant(self, name: str, seed: int) -> ForwardForward:
         return self.member(seed, negatives=name)
 
-    def member(self, seed: int, **differences: Any) -> ClassifierExperiment:
+    def member(self, seed: int, **differences: Any) -> ForwardForward:
         """An `ff` net on the race's data and batches (by reference), with its own weights and negatives."""
         params = {name: self.p[name] for name in FF.params.names() if name in self.p}
         net = FF({**params, **differences}, seed, self.device, shared=self.shared)
@@ -138,7 +154,7 @@ class NegativeRace(ClassifierExperiment):
         self._order = torch.empty(0, dtype=torch.long, device=self.device)
         self._cursor = 0
         self.contestants = {s: self.make_contestant(s, seed) for s in self.strategies}
-        self.latest = {s: {} for s in self.strategies}
+        self.latest = {s: Standing() for s in self.strategies}
 
     # -- training ------------------------------------------------------------
     def step(self) -> dict[str, float]:
@@ -152,14 +168,16 @@ class NegativeRace(ClassifierExperiment):
         evaluate_now = (local + 1) % self.p["eval_every"] == 0 or local + 1 == self.steps_per_seed
         for name, contestant in self.contestants.items():
             stats = contestant.advance()
-            layers = [k.split(".", 1)[1] for k in stats if k.startswith("loss.layer")]
-            loss = sum(stats[f"loss.{layer}"] for layer in layers)
-            separation = sum(stats[f"goodness_pos.{layer}"] - stats[f"goodness_neg.{layer}"] for layer in layers)
-            row = {"loss": loss, "separation": separation / len(layers)}
+            layers = layer_indices(stats, "loss")
+            standing = self.latest[name]
+            standing.loss = sum(stats[layer_metric("loss", i)] for i in layers)
+            standing.separation = sum(stats[layer_metric("goodness_pos", i)] - stats[layer_metric("goodness_neg", i)]
+                                      for i in layers) / len(layers)
+            metrics[metric("loss", name)] = standing.loss
+            metrics[metric("separation", name)] = standing.separation
             if evaluate_now:
-                row["test_accuracy"] = contestant.score(self.x_test[self.eval_test], self.y_test[self.eval_test])
-            self.latest[name].update(row)
-            metrics.update({f"{key}.{name}": value for key, value in row.items()})
+                standing.test_accuracy = contestant.score(self.x_test[self.eval_test], self.y_test[self.eval_test])
+                metrics[metric("test_accuracy", name)] = standing.test_accuracy
         if local + 1 == self.steps_per_seed:
             self.seed_results.append(self._full_test_accuracies())
         return metrics
@@ -174,7 +192,7 @@ class NegativeRace(ClassifierExperiment):
         return {name: c.score(self.x_test, self.y_test, keep_confusion=True) for name, c in self.contestants.items()}
 
     def evaluate(self) -> dict[str, float]:
-        return {f"test_accuracy.{k}": v for k, v in self._full_test_accuracies().items()}
+        return {metric("test_accuracy", k): v for k, v in self._full_test_accuracies().items()}
 
     def final_metrics(self) -> dict[str, float]:
         """Full-test accuracy per strategy; over several seeds the mean and the standard deviation (n − 1).
@@ -187,39 +205,30 @@ class NegativeRace(ClassifierExperiment):
         metrics: dict[str, float] = {}
         for name in self.strategies:
             values = [r[name] for r in results]
-            metrics[f"test_accuracy.{name}"] = float(np.mean(values))
+            metrics[metric("test_accuracy", name)] = float(np.mean(values))
             if self.p["seeds"] > 1:
-                metrics[f"test_accuracy_std.{name}"] = float(np.std(values, ddof=1)) if len(values) > 1 else math.nan
+                std = float(np.std(values, ddof=1)) if len(values) > 1 else math.nan
+                metrics[metric("test_accuracy_std", name)] = std
         metrics["seeds_done"] = float(len(results))
         return metrics
 
     # -- for the plots -------------------------------------------------------
     @torch.no_grad()
-    def snapshot(self) -> dict[str, Any]:
-        snap = self.base_snapshot()
-        shape = (-1, *self.data.image_shape)
-        examples: dict[str, dict[str, Any]] = {}
-        for name, contestant in self.contestants.items():
-            if contestant._examples is None:
-                continue
-            pos, pos_labels, neg, neg_labels = (t.detach().float().cpu().numpy() for t in contestant._examples)
-            examples[name] = {
-                "positive_images": pos.reshape(shape), "positive_labels": pos_labels.astype(int).tolist(),
-                "negative_images": neg.reshape(shape), "negative_labels": neg_labels.astype(int).tolist(),
-            }
-        accuracy = {s: v["test_accuracy"] for s, v in self.latest.items() if "test_accuracy" in v}
-        snap.update(
-            strategies=list(self.strategies),
+    def snapshot(self) -> RaceSnapshot:
+        examples = {name: c.example_batch() for name, c in self.contestants.items()}
+        accuracy = {s: v.test_accuracy for s, v in self.latest.items() if v.test_accuracy is not None}
+        return RaceSnapshot(
+            classifier=self.classifier_snapshot(),
+            strategies=self.strategies,
             strategy_help={s: self.contestant_help(s) for s in self.strategies},
-            examples=examples,
-            separation={s: v["separation"] for s, v in self.latest.items() if "separation" in v},
-            loss={s: v["loss"] for s, v in self.latest.items() if "loss" in v},
+            examples={name: batch for name, batch in examples.items() if batch is not None},
+            separation={s: v.separation for s, v in self.latest.items() if v.separation is not None},
+            loss={s: v.loss for s, v in self.latest.items() if v.loss is not None},
             test_accuracy=accuracy,
-            ranking=sorted(accuracy.items(), key=lambda item: -item[1]),
+            ranking=tuple(sorted(accuracy.items(), key=lambda item: -item[1])),
             seed=self.seed + self.seed_index,
-            seed_results=[dict(r) for r in self.seed_results],
+            seed_results=tuple(dict(r) for r in self.seed_results),
         )
-        return snap
 
     def state_dict(self) -> dict[str, torch.Tensor]:
         return {f"{name}.{k}": v for name, c in self.contestants.items() for k, v in c.state_dict().items()}

@@ -24,14 +24,15 @@ from fflab.params import Param
 # that makes negatives (`ff`, `negatives`). Strategies read them with `ctx.knob(name)`.
 NEGATIVE_KNOBS = [
     Param("hybrid_alpha", "float", 0.5, "α of `hybrid_mix`: the negative is α·x + (1 − α)·x2.", low=0.0,
-          high=1.0, live=True),
+          high=1.0, live=True, group="negatives", applies=("negatives", "hybrid_mix")),
     Param("noise_sigma", "float", 0.3, "σ of the Gaussian noise `noise_augmented` adds, in pixel units after the "
-          "`pixels` scaling.", low=0.0, high=5.0, live=True),
+          "`pixels` scaling.", low=0.0, high=5.0, live=True, group="negatives",
+          applies=("negatives", "noise_augmented")),
     Param("mask_fraction", "float", 0.3, "The chance that `masked` zeroes each pixel.", low=0.0, high=1.0,
-          live=True),
+          live=True, group="negatives", applies=("negatives", "masked")),
     Param("hinton_blur_steps", "int", 6, "How many times `hinton_hybrid` blurs its random bits with [1/4, 1/2, 1/4] "
           "across and down before thresholding; more steps, larger regions.", low=0, high=50, unit="steps",
-          live=True),
+          live=True, group="negatives", applies=("negatives", "hinton_hybrid")),
 ]
 KNOB_DEFAULTS = {p.name: p.default for p in NEGATIVE_KNOBS}
 

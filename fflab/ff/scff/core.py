@@ -1,9 +1,8 @@
 """Self-Contrastive Forward-Forward building blocks: pairs, shifts, the pair layer, the loss.
 
-Chen, Liu, Laydevant & Grollier (2025), "Self-Contrastive Forward-Forward algorithm",
-Nature Communications 16, 5978 (arXiv 2409.11593). A positive input is an image paired with
+Chen et al. (2025), cited in `text.py`. A positive input is an image paired with
 itself, a negative input an image paired with a different image of the same batch; no label
-is ever used. `fflab/ff/scff.py` says what fflab implements where the paper leaves room.
+is ever used. `text.py` says what fflab implements where the paper leaves room.
 """
 
 from __future__ import annotations

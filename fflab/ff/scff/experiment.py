@@ -1,38 +1,8 @@
 """Self-Contrastive Forward-Forward (`scff`): unsupervised FF, read out by a linear probe.
 
-Chen, Liu, Laydevant & Grollier (2025), Nature Communications 16, 5978 (arXiv 2409.11593),
-checked against the authors' code (neurophysics-cnrsthales/contrastive-forward-forward,
-SCFF_MNIST.py and config.json, MNIST section). No label reaches the layers. What fflab
-implements, where the paper leaves room:
-
-- Pairs: a positive is an image paired with itself, (x, x); a negative pairs each image of the
-  batch with a different one, (x_i, x_j) with j = (i + r) mod N and one random r in [1, N−1]
-  per batch (the authors' batch roll, one negative per positive). Two images of the same class
-  can make a negative: nothing here knows the classes.
-- How a pair is fed: the first layer normalises each image on its own and sends both through the
-  same weights, z = W x̂₁ + W x̂₂ + 2b: the concatenation [x₁, x₂] (2·784 inputs on MNIST) through
-  W = [W₁ W₁], as in the authors' code (`concat`), computed as W(x̂₁ + x̂₂) + 2b. Later layers see
-  the previous layer's output, one vector per pair.
-- Normalisation (`norm`): `std` (the authors') subtracts each sample's mean and divides by its
-  standard deviation, at every layer's input. On the first layer it is applied to each image of
-  the pair separately (the authors standardise each image, then the whole concatenation, which
-  changes nothing more).
-- Goodness: the mean over units of relu(z)². Loss per layer: softplus(θ₊ − g_pos) + softplus(g_neg − θ₋),
-  each averaged over the batch, plus λ·mean(g_pos) (`threshold_pos`, `threshold_neg` per layer,
-  the last value repeating; `goodness_penalty` is one λ for every layer, where the authors use
-  1e-4 on layer 1 and 0 on layer 2).
-- What a layer passes on (`activation`): `triangle` = relu(z − mean over units of z), the authors'
-  MNIST choice, or `relu`. Its input is detached: no gradient crosses a layer.
-- Schedule: `greedy` trains layer 1 for its steps, then layer 2 on the frozen layer 1 (the
-  authors'; every layer gets the same number of epochs here, where the authors give layer 2 nine
-  to layer 1's twenty), or `simultaneous`: every layer on every batch. Each layer has its own
-  optimiser. `shift`: while layers after the first train, each image of a pair (and of the image
-  it is paired with) is translated by up to this many pixels at random, independently (the
-  authors use 2 on MNIST for layer 2 and none for layer 1).
-- Probe (`test_accuracy`): a linear softmax head on the features of (x, x): every layer's output,
-  standardised per sample, concatenated. It learns alongside the layers from detached features
-  (Adam at `head_lr`, on the same batches), then alone on the frozen net for `probe_epochs`. The
-  authors fit their probe only after training, with dropout, 50 epochs of batches of 64.
+Chen et al. (2025), checked against the authors' code (neurophysics-cnrsthales/contrastive-forward-forward). No
+label reaches the layers. The paper, and what fflab implements where it leaves room (pairs, how a pair is fed,
+normalisation, goodness and loss, schedule, shifts, the probe): `text.py`.
 """
 
 from __future__ import annotations
@@ -49,6 +19,9 @@ from fflab.ff.classifier import ClassifierExperiment
 from fflab.ff.scff.core import PairLayer, make_pairs, normalise_rows, random_shift, scff_loss
 from fflab.ff.scff.params import SCFF_PARAMS
 from fflab.ff.scff.presets import SCFF_PRESETS
+from fflab.ff.scff.snapshot import PairBatch, SCFFSnapshot
+from fflab.ff.scff.text import SCFF_TEACHING
+from fflab.metric_names import layer_metric
 from fflab.params import ParamError
 
 EXAMPLES = 8  # pairs kept for the picture of positives and negatives
@@ -64,6 +37,7 @@ class SelfContrastiveFF(ClassifierExperiment):
     params = SCFF_PARAMS
     presets = SCFF_PRESETS
     default_preset = "digits-quick"
+    teaching = SCFF_TEACHING
     # Measured on 2 busy cores: digits-quick took 4 s on one thread and 85 s on two (they wait on each other).
     max_threads = 1
 
@@ -79,7 +53,7 @@ class SelfContrastiveFF(ClassifierExperiment):
         self.optimizers = [self.make_optimizer(layer.parameters()) for layer in self.layers]
         self.head = nn.Linear(sum(self.p["hidden"]), self.num_classes).to(self.device)
         self.head_optimizer = torch.optim.Adam(self.head.parameters(), lr=self.p["head_lr"])
-        self._examples: dict[str, torch.Tensor] | None = None
+        self._examples: tuple[torch.Tensor, ...] | None = None  # positive pairs, negatives, their labels
         self._batch: tuple[torch.Tensor, torch.Tensor] | None = None
 
     def make_optimizer(self, parameters) -> torch.optim.Optimizer:
@@ -135,8 +109,8 @@ class SelfContrastiveFF(ClassifierExperiment):
     def _keep_examples(self, h_pos, h_neg, partners) -> None:
         if self._batch is not None:
             labels = self._batch[1]
-            self._examples = {"positive": h_pos[:EXAMPLES].detach(), "negative": h_neg[:EXAMPLES].detach(),
-                              "labels": labels[:EXAMPLES], "partner_labels": labels[partners[:EXAMPLES]]}
+            self._examples = (h_pos[:EXAMPLES].detach(), h_neg[:EXAMPLES].detach(), labels[:EXAMPLES],
+                              labels[partners[:EXAMPLES]])
 
     # -- training ----------------------------------------------------------------
     def layer_loss(self, index: int, h_pos: torch.Tensor, h_neg: torch.Tensor):
@@ -199,9 +173,8 @@ class SelfContrastiveFF(ClassifierExperiment):
 
     @staticmethod
     def _layer_stats(index: int, loss, g_pos, g_neg) -> dict[str, torch.Tensor]:
-        n = index + 1
-        return {f"loss.layer{n}": loss.detach(), f"goodness_pos.layer{n}": g_pos.detach().mean(),
-                f"goodness_neg.layer{n}": g_neg.detach().mean()}
+        return {layer_metric("loss", index): loss.detach(), layer_metric("goodness_pos", index): g_pos.detach().mean(),
+                layer_metric("goodness_neg", index): g_neg.detach().mean()}
 
     def _train_head(self, features: torch.Tensor, labels: torch.Tensor) -> float:
         if self.probing and self.p["lr_decay"] == "linear" and self.probe_steps:
@@ -241,21 +214,25 @@ class SelfContrastiveFF(ClassifierExperiment):
 
     # -- for the plots -------------------------------------------------------------
     @torch.no_grad()
-    def snapshot(self) -> dict[str, Any]:
-        snap = self.base_snapshot()
-        snap.update(current_layer=self.current_layer + 1, schedule=self.p["schedule"],
-                    probing=self.probing and not self.done, threshold_pos=list(self.p["threshold_pos"]),
-                    threshold_neg=list(self.p["threshold_neg"]),
-                    first_layer_weights=self.weight_images(self.layers[0].linear.weight))
-        if self._examples is not None:
-            shape = (-1, 2, *self.data.image_shape)
-            snap.update(
-                positive_pairs=self._examples["positive"].float().cpu().numpy().reshape(shape),
-                negative_pairs=self._examples["negative"].float().cpu().numpy().reshape(shape),
-                pair_labels=self._examples["labels"].cpu().numpy().astype(int).tolist(),
-                partner_labels=self._examples["partner_labels"].cpu().numpy().astype(int).tolist(),
-            )
-        return snap
+    def snapshot(self) -> SCFFSnapshot:
+        return SCFFSnapshot(
+            classifier=self.classifier_snapshot(), current_layer=self.current_layer + 1, schedule=self.p["schedule"],
+            probing=self.probing and not self.done, threshold_pos=tuple(self.p["threshold_pos"]),
+            threshold_neg=tuple(self.p["threshold_neg"]),
+            first_layer_weights=self.weight_images(self.layers[0].linear.weight), pairs=self._pair_batch(),
+        )
+
+    def _pair_batch(self) -> PairBatch | None:
+        if self._examples is None:
+            return None
+        shape = (-1, 2, *self.data.image_shape)
+        positive, negative, labels, partner_labels = self._examples
+        return PairBatch(
+            positive_pairs=positive.float().cpu().numpy().reshape(shape),
+            negative_pairs=negative.float().cpu().numpy().reshape(shape),
+            pair_labels=tuple(labels.cpu().numpy().astype(int).tolist()),
+            partner_labels=tuple(partner_labels.cpu().numpy().astype(int).tolist()),
+        )
 
     def state_dict(self) -> dict[str, torch.Tensor]:
         state = {f"layers.{k}": v for k, v in self.layers.state_dict().items()}

@@ -1,6 +1,7 @@
 """Named parameter sets for `scff`, each with its source and published number."""
 
 from fflab.experiment import Preset
+from fflab.ff.scff.text import SCFF_PAPER
 
 # The authors' MNIST layer 1 (config.json): 2000 units, thresholds 4 and 6, λ = 1e-4, triangle activation;
 # their layer 2 uses thresholds 1 and 1.
@@ -42,7 +43,7 @@ SCFF_PRESETS = {
         "thresholds as here), both learning rates decay linearly to 0 (authors: ×0.9 every 1000 batches, ×0.6 "
         "every 1500), λ = 1e-4 on both layers (authors: 0 on layer 2), the probe has no dropout and uses "
         "batches of 100 (authors: dropout 0.2, batches of 64, its rate halved seven times). A GPU-scale run.",
-        source="Chen, Liu, Laydevant & Grollier (2025), Nature Communications 16, 5978 (arXiv 2409.11593), and "
+        source=f"{SCFF_PAPER.short}, {SCFF_PAPER.venue}, and "
                "neurophysics-cnrsthales/contrastive-forward-forward (SCFF_MNIST.py, config.json)",
         published="98.7% MNIST test accuracy with a linear probe (two-layer MLP, unsupervised)",
         measured="not yet at full scale (no GPU); shortened on the CPU to 3 epochs per layer and 5 probe epochs "

@@ -45,9 +45,12 @@ from fflab.data import load_dataset
 from fflab.experiment import Experiment, report_status
 from fflab.families import member
 from fflab.ff.classifier import ClassifierExperiment
+from fflab.metric_names import depth_metric, metric, total_of
 from fflab.params import ParamError
 from fflab.studies.efficiency.measure import LayerPipeline, layer_local_step, layer_optimizers, measure_step
 from fflab.studies.efficiency.presets import EFFICIENCY_PARAMS, EFFICIENCY_PRESETS, net_values
+from fflab.studies.efficiency.snapshot import EfficiencySnapshot, ParallelTiming, RaceCurve
+from fflab.studies.text import EFFICIENCY_TEACHING
 
 ALGORITHMS = ("ff", "bp")
 MEMORY_SERIES = ("ff", "ff_summed", "bp")
@@ -62,6 +65,7 @@ class Efficiency(Experiment):
     params = EFFICIENCY_PARAMS
     presets = EFFICIENCY_PRESETS
     default_preset = "digits-quick"
+    teaching = EFFICIENCY_TEACHING
     # One intra-op thread for both nets: on a few busy cores, threads of one matmul mostly wait on each other
     # and the timings measure that. The layer-parallel test then gives each layer a thread of its own.
     max_threads = 1
@@ -84,9 +88,9 @@ class Efficiency(Experiment):
         self.activation_bytes: dict[str, dict[int, int]] = {name: {} for name in MEMORY_SERIES}
         self.cuda_peak_bytes: dict[str, dict[int, int]] = {name: {} for name in MEMORY_SERIES}
         self.train_seconds = dict.fromkeys(ALGORITHMS, 0.0)
-        self.curves = {name: {"seconds": [], "samples": [], "accuracy": []} for name in ALGORITHMS}
-        self.reached: dict[str, tuple[float, float] | None] = dict.fromkeys(ALGORITHMS)
-        self.parallel: dict[str, float] = {"sequential_s": 0.0, "concurrent_s": 0.0, "ticks": 0.0, "threads": 0.0}
+        self.curves = {name: RaceCurve() for name in ALGORITHMS}
+        self.reached: dict[str, tuple[float, float] | None] = dict.fromkeys(ALGORITHMS)  # (seconds, samples)
+        self.parallel = ParallelTiming()
         self._pipelines: dict[str, LayerPipeline] | None = None
         self._pipeline_source: ClassifierExperiment | None = None
         self._final_accuracy: dict[str, float] | None = None
@@ -144,11 +148,11 @@ class Efficiency(Experiment):
             train_step()  # warm-up
             measured = measure_step(train_step, parameters, self.device)
             self.activation_bytes[name][depth] = measured["activation_bytes"]
-            metrics[f"activation_bytes.{name}.depth{depth}"] = float(measured["activation_bytes"])
+            metrics[depth_metric("activation_bytes", depth, name)] = float(measured["activation_bytes"])
             if "cuda_peak_bytes" in measured:
                 self.cuda_peak_bytes[name][depth] = measured["cuda_peak_bytes"]
-                metrics[f"cuda_peak_bytes.{name}.depth{depth}"] = float(measured["cuda_peak_bytes"])
-        metrics[f"memory_ratio.depth{depth}"] = self._memory_ratio(depth)
+                metrics[depth_metric("cuda_peak_bytes", depth, name)] = float(measured["cuda_peak_bytes"])
+        metrics[depth_metric("memory_ratio", depth)] = self._memory_ratio(depth)
         return metrics
 
     def _memory_ratio(self, depth: int) -> float:
@@ -164,27 +168,24 @@ class Efficiency(Experiment):
             self._pipelines = {"sequential": LayerPipeline(source, copy.deepcopy(source.layers), concurrent=False),
                                "concurrent": LayerPipeline(source, copy.deepcopy(source.layers), concurrent=True,
                                                            threads_per_layer=threads)}
-            self.parallel["threads"] = float(threads)
+            self.parallel = ParallelTiming(threads=threads)
         source = self._pipeline_source
         ticks = min(PARALLEL_BLOCK, self.p["parallel_steps"] - block * PARALLEL_BLOCK)
         pairs = [source._make_pair(*source.next_batch(), source.gen, keep=False) for _ in range(ticks)]
         order = ("sequential", "concurrent") if block % 2 == 0 else ("concurrent", "sequential")
         caller_threads = torch.get_num_threads()
+        seconds = {}
         for mode in order:
             began = self._clock()
             self._pipelines[mode].run(pairs)
-            self.parallel[f"{mode}_s"] += self._clock() - began
+            seconds[mode] = self._clock() - began
             torch.set_num_threads(caller_threads)  # the layer threads may have changed a process-wide setting
-        self.parallel["ticks"] += ticks
+        self.parallel = self.parallel.plus(seconds["sequential"], seconds["concurrent"], ticks)
         if block == self.parallel_blocks - 1:
             self._pipelines, self._pipeline_source = None, None
-        return {"parallel_speedup": self.parallel_speedup,
-                "parallel_seconds.sequential": self.parallel["sequential_s"],
-                "parallel_seconds.concurrent": self.parallel["concurrent_s"]}
-
-    @property
-    def parallel_speedup(self) -> float:
-        return self.parallel["sequential_s"] / max(self.parallel["concurrent_s"], 1e-12)
+        return {"parallel_speedup": self.parallel.speedup,
+                metric("parallel_seconds", "sequential"): self.parallel.sequential_s,
+                metric("parallel_seconds", "concurrent"): self.parallel.concurrent_s}
 
     # -- 3. the race -------------------------------------------------------------------
     def _clock(self) -> float:
@@ -201,8 +202,8 @@ class Efficiency(Experiment):
             began = self._clock()
             out = net.advance()
             self.train_seconds[name] += self._clock() - began
-            metrics[f"loss.{name}"] = sum(v for key, v in out.items() if key == "loss" or key.startswith("loss."))
-            metrics[f"train_seconds.{name}"] = self.train_seconds[name]
+            metrics[metric("loss", name)] = total_of(out, "loss")
+            metrics[metric("train_seconds", name)] = self.train_seconds[name]
         if (k + 1) % self.p["eval_every"] == 0 or k + 1 == self.race_steps:
             metrics.update(self._score_racers())
         return metrics
@@ -212,13 +213,10 @@ class Efficiency(Experiment):
         for name, net in self.racers.items():
             accuracy = net.score(net.x_test[net.eval_test], net.y_test[net.eval_test])
             seconds, samples = self.train_seconds[name], float(net.samples_seen)
-            curve = self.curves[name]
-            curve["seconds"].append(seconds)
-            curve["samples"].append(samples)
-            curve["accuracy"].append(accuracy)
+            self.curves[name] = self.curves[name].plus(seconds, samples, accuracy)
             if self.reached[name] is None and accuracy >= self.p["target_accuracy"]:
                 self.reached[name] = (seconds, samples)
-            metrics[f"test_accuracy.{name}"] = accuracy
+            metrics[metric("test_accuracy", name)] = accuracy
         return metrics
 
     def seconds_per_epoch(self) -> dict[str, float]:
@@ -232,52 +230,52 @@ class Efficiency(Experiment):
             return {}
         if self._final_accuracy is None or not self.done:
             self._final_accuracy = {name: net.score(net.x_test, net.y_test) for name, net in self.racers.items()}
-        return {f"test_accuracy.{name}": value for name, value in self._final_accuracy.items()}
+        return {metric("test_accuracy", name): value for name, value in self._final_accuracy.items()}
 
     def final_metrics(self) -> dict[str, float]:
         metrics: dict[str, float] = {}
         per_epoch = self.seconds_per_epoch()
         for name, value in per_epoch.items():
-            metrics[f"seconds_per_epoch.{name}"] = value
+            metrics[metric("seconds_per_epoch", name)] = value
         if len(per_epoch) == 2:
             metrics["time_ratio"] = per_epoch["ff"] / max(per_epoch["bp"], 1e-12)
         if self.racers["ff"].steps_done:
             for name in ALGORITHMS:
                 reached = self.reached[name]
-                metrics[f"reached_target.{name}"] = float(reached is not None)
+                metrics[metric("reached_target", name)] = float(reached is not None)
                 if reached is not None:
-                    metrics[f"time_to_target.{name}"], metrics[f"samples_to_target.{name}"] = reached
+                    metrics[metric("time_to_target", name)], metrics[metric("samples_to_target", name)] = reached
             if self.reached["ff"] and self.reached["bp"]:
                 metrics["time_to_target_ratio"] = self.reached["ff"][0] / max(self.reached["bp"][0], 1e-12)
         metrics.update(self.evaluate())
         for depth in self.activation_bytes["bp"]:
             for name in MEMORY_SERIES:
-                metrics[f"activation_bytes.{name}.depth{depth}"] = float(self.activation_bytes[name][depth])
+                metrics[depth_metric("activation_bytes", depth, name)] = float(self.activation_bytes[name][depth])
                 if depth in self.cuda_peak_bytes[name]:
-                    metrics[f"cuda_peak_bytes.{name}.depth{depth}"] = float(self.cuda_peak_bytes[name][depth])
-            metrics[f"memory_ratio.depth{depth}"] = self._memory_ratio(depth)
-        if self.parallel["ticks"]:
-            metrics["parallel_speedup"] = self.parallel_speedup
+                    metrics[depth_metric("cuda_peak_bytes", depth, name)] = float(self.cuda_peak_bytes[name][depth])
+            metrics[depth_metric("memory_ratio", depth)] = self._memory_ratio(depth)
+        if self.parallel.ticks:
+            metrics["parallel_speedup"] = self.parallel.speedup
         return metrics
 
-    def snapshot(self) -> dict[str, Any]:
-        measured = [d for d in self.depths if d in self.activation_bytes["bp"]]
-        return {
-            "phase": self.phase,
-            "device": str(self.device),
-            "dataset": self.racers["ff"].dataset_name,
-            "width": self.p["width"],
-            "depth": self.p["depth"],
-            "depths": measured,
-            "activation_bytes": {name: [self.activation_bytes[name][d] for d in measured] for name in MEMORY_SERIES},
-            "cuda_peak_bytes": {name: [self.cuda_peak_bytes[name][d] for d in measured] for name in MEMORY_SERIES
-                                if self.cuda_peak_bytes[name]},
-            "curves": {name: {k: list(v) for k, v in curve.items()} for name, curve in self.curves.items()},
-            "target": self.p["target_accuracy"],
-            "seconds_per_epoch": self.seconds_per_epoch(),
-            "time_to_target": {name: reached[0] for name, reached in self.reached.items() if reached is not None},
-            "parallel": {**self.parallel, "speedup": self.parallel_speedup if self.parallel["ticks"] else None},
-        }
+    def snapshot(self) -> EfficiencySnapshot:
+        measured = tuple(d for d in self.depths if d in self.activation_bytes["bp"])
+        return EfficiencySnapshot(
+            phase=self.phase,
+            device=str(self.device),
+            dataset=self.racers["ff"].dataset_name,
+            width=self.p["width"],
+            depth=self.p["depth"],
+            depths=measured,
+            activation_bytes={name: tuple(self.activation_bytes[name][d] for d in measured) for name in MEMORY_SERIES},
+            cuda_peak_bytes={name: tuple(self.cuda_peak_bytes[name][d] for d in measured) for name in MEMORY_SERIES
+                             if self.cuda_peak_bytes[name]},
+            curves=dict(self.curves),
+            target=self.p["target_accuracy"],
+            seconds_per_epoch=self.seconds_per_epoch(),
+            time_to_target={name: reached[0] for name, reached in self.reached.items() if reached is not None},
+            parallel=self.parallel,
+        )
 
     def state_dict(self) -> dict[str, torch.Tensor]:
         return {f"{name}.{k}": v for name, net in self.racers.items() for k, v in net.state_dict().items()}

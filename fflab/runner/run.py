@@ -1,0 +1,152 @@
+"""`Run`: the handle on one background run, shared by the page, the CLI and the run's own thread.
+
+Any thread may send it commands (they queue, and the training thread applies them
+between steps) and read its status, log, snapshot and metrics. Only the run's own
+thread, driven by its `TrainingLoop`, writes them.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from fflab.catalog import get_experiment
+from fflab.experiment import Experiment
+from fflab.metric_log import MetricLog
+from fflab.run_settings import resolve_device
+from fflab.runner.spec import Command, CommandKind, RunSpec, Status
+from fflab.runner.training import TrainingLoop
+from fflab.scheduler import Scheduler, default_scheduler
+
+
+class Run:
+    """One training run in its own thread. Create it, then `start()`."""
+
+    def __init__(
+        self,
+        spec: RunSpec,
+        scheduler: Scheduler | None = None,
+        idle_timeout_s: float | None = None,
+        experiment_cls: type[Experiment] | None = None,
+        on_end: list[Callable[[Run], None]] | None = None,
+    ):
+        self.id = uuid.uuid4().hex[:10]
+        self.spec = spec
+        self.experiment_cls = experiment_cls or get_experiment(spec.experiment)
+        self.device = resolve_device(spec.device)
+        self.scheduler = scheduler or default_scheduler()
+        self.idle_timeout_s = idle_timeout_s
+        self.on_end = list(on_end or [])
+        # Written by the training thread, read by anyone:
+        self.log = MetricLog()
+        self.status = Status.QUEUED
+        self.status_note = ""
+        self.error: str | None = None
+        self.traceback: str | None = None
+        self.final_metrics: dict[str, float] = {}
+        self.snapshot: dict[str, Any] = {}
+        self.experiment: Experiment | None = None
+        self.elapsed_s = 0.0
+        # Written by the page or the CLI, read by the training thread:
+        self.delay_s = 0.0
+        self.last_seen = time.monotonic()
+        self.created_at = time.time()
+        self._runner_notes: list[str] = []
+        self._commands: queue.Queue[Command] = queue.Queue()
+        self._training = TrainingLoop(self, self._commands)
+        self._thread = threading.Thread(target=self._main, name=f"fflab-run-{self.id}", daemon=True)
+        self._finished = threading.Event()
+
+    # -- commands from any thread ------------------------------------------------
+    def start(self) -> Run:
+        self._thread.start()
+        return self
+
+    def pause(self) -> None:
+        self._send("pause")
+
+    def resume(self) -> None:
+        self.touch()
+        self._send("resume")
+
+    def step_once(self) -> None:
+        self._send("step")
+
+    def stop(self) -> None:
+        self._send("stop")
+
+    def set_params(self, **changes: Any) -> None:
+        """Check live changes now (raising ParamError), apply them between steps."""
+        valid_changes = self.experiment_cls.params.validate_live(changes)
+        self.spec.params.update(valid_changes)
+        self._send("update", valid_changes)
+
+    def set_delay(self, seconds: float) -> None:
+        self.delay_s = max(0.0, float(seconds))
+
+    def touch(self) -> None:
+        """Called by a page that is still watching; an unwatched run is paused."""
+        self.last_seen = time.monotonic()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return self._finished.wait(timeout)
+
+    def add_note(self, note: str) -> None:
+        """Something the run's reader should know that the experiment did not say (a failed save)."""
+        self._runner_notes.append(note)
+
+    def _send(self, kind: CommandKind, payload: Any = None) -> None:
+        self._commands.put(Command(kind, payload))
+
+    def thread_budget(self) -> int:
+        """Intra-op threads for this run: its share of the cores, capped by the experiment's own limit."""
+        share = max(1, (os.cpu_count() or 1) // self.scheduler.capacity)
+        return min(share, self.experiment_cls.max_threads or share)
+
+    # -- reading -----------------------------------------------------------
+    @property
+    def queue_position(self) -> int | None:
+        return self.scheduler.position(self.id)
+
+    @property
+    def notes(self) -> list[str]:
+        """What the run wants its reader to know (a dataset fallback, a failed save)."""
+        return (list(self.experiment.notes) if self.experiment is not None else []) + self._runner_notes
+
+    @property
+    def progress(self) -> float:
+        exp = self.experiment
+        if exp is None or exp.total_steps <= 0:
+            return 0.0
+        return min(1.0, exp.steps_done / exp.total_steps)
+
+    def describe_status(self) -> str:
+        text = self.status.value
+        if self.status is Status.QUEUED and self.queue_position is not None:
+            text += f" (position {self.queue_position + 1} in the queue)"
+        if self.status_note:
+            text += f": {self.status_note}"
+        return text
+
+    # -- the thread ----------------------------------------------------------
+    def _main(self) -> None:
+        try:
+            self._training.main()
+        except Exception as exc:  # a failure ends this run only
+            self.error = f"{type(exc).__name__}: {exc}"
+            self.traceback = traceback.format_exc()
+            self.status, self.status_note = Status.FAILED, self.error
+        finally:
+            self._training.release_slot()
+            for callback in self.on_end:
+                try:
+                    callback(self)
+                except Exception as exc:
+                    self.add_note(f"after the run, {getattr(callback, '__name__', 'a callback')} failed: {exc}")
+            self._finished.set()

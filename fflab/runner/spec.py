@@ -1,0 +1,53 @@
+"""What a run is asked to do (`RunSpec`), what it is doing (`Status`), and the commands it takes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Literal
+
+from fflab.run_settings import RUN_PARAMS
+
+
+class Status(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    PAUSED = "paused"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+    FAILED = "failed"
+    DIVERGED = "diverged"
+
+    @property
+    def terminal(self) -> bool:
+        return self in (Status.FINISHED, Status.STOPPED, Status.FAILED, Status.DIVERGED)
+
+
+@dataclass
+class RunSpec:
+    """An experiment by name, its parameters, and the run settings (seed and device, as `RUN_PARAMS` allows).
+
+    The parameters are checked by the experiment when it is built; the seed and device here
+    (ParamError naming `seed` or `device`).
+    """
+
+    experiment: str
+    params: dict[str, Any]
+    seed: int = RUN_PARAMS["seed"].default
+    device: str = RUN_PARAMS["device"].default
+    preset: str | None = None
+
+    def __post_init__(self) -> None:
+        self.seed = RUN_PARAMS["seed"].validate(self.seed)
+        self.device = RUN_PARAMS["device"].validate(self.device)
+
+
+CommandKind = Literal["pause", "resume", "step", "stop", "update"]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command for a run's training thread; `payload` holds an update's checked values."""
+
+    kind: CommandKind
+    payload: Any = None

@@ -1,0 +1,167 @@
+"""`TrainingLoop`: the body of a run's thread.
+
+It builds the experiment, takes a scheduler slot, steps the experiment and logs
+each step's metrics, applies the commands that came in between steps, takes
+snapshots on a time budget, and ends the run (finished, stopped or diverged).
+Its own state (paused, a single step asked for, the slot held, the last snapshot
+time) is touched by that thread only; what others read it writes to the `Run`.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import time
+from typing import TYPE_CHECKING
+
+import torch
+
+from fflab.experiment import set_status_reporter
+from fflab.runner.spec import Command, Status
+
+if TYPE_CHECKING:
+    from fflab.runner.run import Run
+
+IDLE_NOTE = "paused because no page has watched this run for a while"
+
+
+class TrainingLoop:
+    """Steps one run's experiment between commands until the run ends."""
+
+    SNAPSHOT_INTERVAL_S = 0.25
+
+    def __init__(self, run: Run, commands: queue.Queue[Command]):
+        self.run = run
+        self.commands = commands
+        self.paused = False
+        self.step_requested = False
+        self.holding_slot = False
+        self.last_snapshot = 0.0
+
+    def main(self) -> None:
+        """Build the experiment and step it to the end (exceptions go to the caller, which fails the run)."""
+        run = self.run
+        self._set(Status.QUEUED, "preparing")
+        set_status_reporter(lambda text: self._set(run.status, text))
+        torch.set_num_threads(run.thread_budget())  # this thread's OpenMP team only
+        run.experiment = run.experiment_cls(dict(run.spec.params), seed=run.spec.seed, device=run.device)
+        self._set(Status.QUEUED, "")
+        self._take_snapshot(force=True)
+        self._loop()
+
+    def _loop(self) -> None:
+        run = self.run
+        exp = run.experiment
+        assert exp is not None
+        while True:
+            if self._drain_commands(block=self.paused and not self.step_requested):
+                self.step_requested = True
+            if run.status.terminal:
+                return
+            if self.paused and not self.step_requested:
+                continue
+            if not self.holding_slot:
+                self._acquire_slot()
+                continue  # read commands that came in while waiting before stepping
+            if self._idle():
+                self.paused = True
+                self.release_slot()
+                self._set(Status.PAUSED, IDLE_NOTE)
+                continue
+            if not self.paused:
+                self._set(Status.RUNNING, "")
+            began = time.perf_counter()
+            self.step_requested = False
+            metrics = {name: float(value) for name, value in exp.advance().items()}
+            run.elapsed_s += time.perf_counter() - began
+            run.log.append({"step": float(exp.steps_done), "elapsed_s": run.elapsed_s, **metrics})
+            bad = [k for k, v in metrics.items() if not math.isfinite(v)]
+            if bad:
+                self._take_snapshot(force=True)
+                self._set(Status.DIVERGED, f"{bad[0]} became {metrics[bad[0]]} at step {exp.steps_done}")
+                return
+            self._take_snapshot()
+            if exp.done:
+                self._end(Status.FINISHED)
+                return
+            if self.paused:
+                self.release_slot()
+                self._set(Status.PAUSED, "")
+            elif run.delay_s > 0:
+                self._drain_commands(block=True, timeout=run.delay_s)
+                if run.status.terminal:
+                    return
+
+    def _drain_commands(self, block: bool, timeout: float = 0.5) -> bool:
+        """Apply queued commands; True if one asked for a single step."""
+        single_step = False
+        try:
+            command = self.commands.get(timeout=timeout) if block else self.commands.get_nowait()
+        except queue.Empty:
+            return False
+        while True:
+            if command.kind == "stop":
+                self._end(Status.STOPPED)
+                return False
+            if command.kind == "pause":
+                self.paused = True
+                self.release_slot()
+                self._set(Status.PAUSED, "")
+            elif command.kind == "resume":
+                self.paused = False
+                self._set(Status.QUEUED if not self.holding_slot else Status.RUNNING, "")
+            elif command.kind == "step":
+                single_step = True
+                if not self.paused:
+                    self.paused = True
+                    self._set(Status.PAUSED, "")
+            elif command.kind == "update" and self.run.experiment is not None:
+                self.run.experiment.apply_live(command.payload)  # checked by `Run.set_params`
+            try:
+                command = self.commands.get_nowait()
+            except queue.Empty:
+                return single_step
+
+    # -- the scheduler's slot ----------------------------------------------------
+    def _acquire_slot(self) -> bool:
+        if not self.paused:
+            self._set(Status.QUEUED, "")
+
+        def should_give_up() -> bool:
+            return not self.commands.empty() or self._idle()
+
+        self.holding_slot = self.run.scheduler.acquire(self.run.id, should_give_up)
+        if not self.holding_slot and self._idle():
+            self.paused = True
+            self._set(Status.PAUSED, IDLE_NOTE)
+        return self.holding_slot
+
+    def release_slot(self) -> None:
+        if self.holding_slot:
+            self.run.scheduler.release(self.run.id)
+            self.holding_slot = False
+
+    def _idle(self) -> bool:
+        timeout_s = self.run.idle_timeout_s
+        return timeout_s is not None and time.monotonic() - self.run.last_seen > timeout_s
+
+    # -- ending, snapshots, status -------------------------------------------------
+    def _end(self, status: Status) -> None:
+        exp = self.run.experiment
+        if exp is not None and exp.steps_done > 0:
+            self._set(self.run.status, "computing final metrics")
+            self.run.final_metrics = exp.final_metrics()
+            self._take_snapshot(force=True)
+        self._set(status, "")
+
+    def _take_snapshot(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.last_snapshot < self.SNAPSHOT_INTERVAL_S:
+            return
+        self.last_snapshot = now
+        if self.run.experiment is not None:
+            self.run.snapshot = self.run.experiment.snapshot()
+
+    def _set(self, status: Status, note: str) -> None:
+        self.run.status = status
+        self.run.status_note = note

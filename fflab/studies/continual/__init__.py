@@ -1,0 +1,1 @@
+"""Continual learning: data arriving task by task (Split-MNIST), FF against backprop, with and without replay."""

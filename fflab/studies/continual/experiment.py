@@ -1,0 +1,158 @@
+"""`continual`: do layer-local learners forget less when the data arrives task by task?
+
+Split the classes into tasks of two, (0, 1), (2, 3), ..., and train every learner on one task after
+another, in lockstep: the same current-task batches, in the same order, for all. One head over all ten
+classes (class-incremental). The replay learners join each batch with as many examples drawn from one
+shared reservoir buffer. After each task, every learner is scored on every task's test images: row t
+of its accuracy matrix R.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from fflab.experiment import report_status
+from fflab.families import member
+from fflab.ff.classifier import ClassifierExperiment
+from fflab.studies.continual.measures import Reservoir, average_accuracy, backward_transfer, forgetting
+from fflab.studies.continual.params import CONTINUAL_PARAMS, CONTINUAL_PRESETS
+from fflab.studies.continual.text import CONTINUAL_TEACHING
+
+CLASSES_PER_TASK = 2
+FAMILY = {"ff": "ff", "ff_replay": "ff", "bp": "bp", "bp_replay": "bp", "joint": "bp"}
+
+
+@dataclass(frozen=True)
+class ContinualSnapshot:
+    methods: tuple[str, ...]
+    tasks: tuple[tuple[int, ...], ...]  # the classes of each task
+    matrices: dict[str, np.ndarray]  # method -> (tasks, tasks) accuracy, NaN where not reached yet
+    current_task: int
+
+
+class Continual(ClassifierExperiment):
+    name = "continual"
+    title = "Continual learning: tasks in order"
+    summary = "FF and backprop fine-tuned on Split-MNIST task by task, with and without replay, against joint training."
+    params = CONTINUAL_PARAMS
+    presets = CONTINUAL_PRESETS
+    default_preset = "split-digits"
+    teaching = CONTINUAL_TEACHING
+
+    def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
+        super().__init__(params, seed, device)
+        if not self.p["methods"]:
+            raise ValueError("choose at least one method")
+        classes = self.num_classes
+        self.tasks = tuple(tuple(range(c, min(c + CLASSES_PER_TASK, classes)))
+                           for c in range(0, classes, CLASSES_PER_TASK))
+        self.methods = tuple(dict.fromkeys(self.p["methods"]))
+        self.train_of = [torch.isin(self.y_train, torch.tensor(t, device=self.device)).nonzero().squeeze(1)
+                         for t in self.tasks]
+        self.test_of = [torch.isin(self.y_test, torch.tensor(t, device=self.device)).nonzero().squeeze(1)
+                        for t in self.tasks]
+        self.buffer = Reservoir(self.p["replay_size"], tuple(self.x_train.shape[1:]), self.device,
+                                torch.Generator(device=self.device).manual_seed(self.seed + 1))
+        self.current: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
+        self.learners = {m: self._learner(m) for m in self.methods}
+        self.matrices = {m: np.full((len(self.tasks), len(self.tasks)), np.nan) for m in self.methods}
+
+    def _learner(self, method: str) -> ClassifierExperiment:
+        family = member(FAMILY[method])
+        preset = "quick" if self.p["dataset"] != "digits" else "digits-quick"
+        values = {**family.presets[preset].values, "dataset": self.p["dataset"], "hidden": self.p["hidden"],
+                  "pixels": self.p["pixels"], "batch_size": self.p["batch_size"], "epochs": 0.0,
+                  "steps": self.total_steps, "lr_decay": "none", "eval_every": 100_000}
+        net = family(family.params.resolve(values), seed=self.seed, device=self.device, shared=self.shared)
+        net.batch_source = lambda: self.current[method]
+        net.live_evaluations = False
+        return net
+
+    @property
+    def total_steps(self) -> int:
+        return self.p["steps_per_task"] * len(self.tasks)
+
+    @property
+    def task_index(self) -> int:
+        return min(self.steps_done // self.p["steps_per_task"], len(self.tasks) - 1)
+
+    # -- the stream ------------------------------------------------------------------
+    def _draw(self, pool: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        pick = pool[torch.randint(0, len(pool), (self.p["batch_size"],), generator=self.gen, device=self.device)]
+        return self.x_train[pick], self.y_train[pick]
+
+    def step(self) -> dict[str, float]:
+        task = self.task_index
+        if self.steps_done % self.p["steps_per_task"] == 0:
+            report_status(f"task {task + 1} of {len(self.tasks)}: classes {', '.join(map(str, self.tasks[task]))}")
+        batch = self._draw(self.train_of[task])
+        replayed = self.buffer.sample(len(batch[1])) if len(self.buffer) else None
+        everything = self._draw(torch.cat(self.train_of))
+        metrics: dict[str, float] = {"task": float(task + 1)}
+        for method, learner in self.learners.items():
+            if method == "joint":
+                self.current[method] = everything
+            elif method.endswith("_replay") and replayed is not None:
+                self.current[method] = (torch.cat([batch[0], replayed[0]]), torch.cat([batch[1], replayed[1]]))
+            else:
+                self.current[method] = batch
+            out = learner.advance()
+            metrics[f"loss.{method}"] = sum(v for k, v in out.items() if k == "loss" or k.startswith("loss."))
+        self.buffer.add(*batch)
+        end_of_task = self.step_number % self.p["steps_per_task"] == 0
+        if end_of_task:
+            metrics.update(self._fill_row(task))
+        elif self.step_number % self.p["eval_every"] == 0:
+            metrics.update(self._seen_accuracy(task))
+        return metrics
+
+    # -- scoring ---------------------------------------------------------------------
+    @torch.no_grad()
+    def _accuracy(self, learner: ClassifierExperiment, task: int, limit: int | None = None) -> float:
+        index = self.test_of[task][:limit]
+        return learner.score(self.x_test[index], self.y_test[index])
+
+    def _seen_accuracy(self, task: int) -> dict[str, float]:
+        limit = self.p["eval_samples"]
+        return {f"seen_accuracy.{m}": float(np.mean([self._accuracy(learner, i, limit) for i in range(task + 1)]))
+                for m, learner in self.learners.items()}
+
+    def _fill_row(self, task: int) -> dict[str, float]:
+        report_status(f"scoring every task after task {task + 1}")
+        metrics = {}
+        for method, learner in self.learners.items():
+            row = [self._accuracy(learner, i) for i in range(len(self.tasks))]
+            self.matrices[method][task] = row
+            metrics[f"seen_accuracy.{method}"] = float(np.mean(row[: task + 1]))
+        return metrics
+
+    def final_metrics(self) -> dict[str, float]:
+        metrics: dict[str, float] = {}
+        done = self.steps_done // self.p["steps_per_task"]
+        for method, matrix in self.matrices.items():
+            reached = matrix[:done, :done]
+            if not len(reached):
+                continue
+            metrics[f"average_accuracy.{method}"] = average_accuracy(reached)
+            metrics[f"forgetting.{method}"] = forgetting(reached)
+            metrics[f"backward_transfer.{method}"] = backward_transfer(reached)
+        metrics["tasks_done"] = float(done)
+        return {k: v for k, v in metrics.items() if not (isinstance(v, float) and math.isnan(v))}
+
+    def snapshot(self) -> ContinualSnapshot:
+        return ContinualSnapshot(self.methods, self.tasks, {m: r.copy() for m, r in self.matrices.items()},
+                                 self.task_index)
+
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        return {f"{m}.{k}": v for m, learner in self.learners.items() for k, v in learner.state_dict().items()}
+
+    def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
+        for method, learner in self.learners.items():
+            prefix = f"{method}."
+            learner.load_state_dict({k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)})

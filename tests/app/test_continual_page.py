@@ -1,0 +1,37 @@
+"""The Continual-learning page through AppTest: the stream runs offline and the matrices and table appear."""
+
+from __future__ import annotations
+
+from app_helpers import ROOT, button, status_text, wait_for
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(ROOT / "pages" / "continual.py")
+TINY = {"steps_per_task": "8", "hidden": "16", "eval_every": "4", "methods": "bp,ff_replay"}
+
+
+def page(query: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def test_a_stream_ends_with_its_matrices_and_gem_table():
+    at = page(TINY)
+    assert not at.exception
+    assert at.title[0].value == "Continual learning"
+    assert at.sidebar.selectbox(key="continual.preset").value == "split-digits"
+    button(at, "Start").click().run()
+    at = wait_for(at, lambda a: "finished" in status_text(a), timeout=120)
+    keys = {c.key for c in at.get("plotly_chart")}
+    assert {"chart-continual-seen", "chart-continual-matrix"} <= keys
+    table = at.dataframe[0].value
+    assert list(table["learner"]) == ["backprop", "FF + replay"]
+    assert all(cell.endswith("%") for cell in table["average accuracy"])
+
+
+def test_no_method_chosen_is_refused_with_a_message():
+    at = page({**TINY, "methods": ""})
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "methods" in errors and button(at, "Start").disabled, errors
