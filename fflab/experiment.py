@@ -155,8 +155,9 @@ class Experiment:
         """What a linear probe reads of these images (one row each); for experiments that learn features."""
         raise NotImplementedError(f"{type(self).__name__} has no features for a linear probe")
 
-    def snapshot(self) -> dict[str, Any]:
-        return {}
+    def snapshot(self) -> object | None:
+        """The heavy state a plot needs, as the experiment's own frozen dataclass; None when it has none."""
+        return None
 
     def evaluate(self) -> dict[str, float]:
         return {}

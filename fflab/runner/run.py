@@ -50,7 +50,7 @@ class Run:
         self.error: str | None = None
         self.traceback: str | None = None
         self.final_metrics: dict[str, float] = {}
-        self.snapshot: dict[str, Any] = {}
+        self.snapshot: object | None = None  # the experiment's latest snapshot dataclass
         self.experiment: Experiment | None = None
         self.elapsed_s = 0.0
         # Written by the page or the CLI, read by the training thread:

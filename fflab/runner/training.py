@@ -12,15 +12,36 @@ from __future__ import annotations
 import math
 import queue
 import time
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import torch
 
-from fflab.experiment import set_status_reporter
-from fflab.runner.spec import Command, Status
+from fflab.experiment import Experiment, set_status_reporter
+from fflab.metric_log import MetricLog
+from fflab.runner.spec import Command, RunSpec, Status
+from fflab.scheduler import Scheduler
 
-if TYPE_CHECKING:
-    from fflab.runner.run import Run
+
+class RunState(Protocol):
+    """What the training thread reads and writes of its `Run` (the handle in `run.py`)."""
+
+    id: str
+    spec: RunSpec
+    experiment_cls: type[Experiment]
+    device: Any
+    scheduler: Scheduler
+    idle_timeout_s: float | None
+    log: MetricLog
+    status: Status
+    status_note: str
+    final_metrics: dict[str, float]
+    snapshot: Any
+    experiment: Experiment | None
+    elapsed_s: float
+    delay_s: float
+    last_seen: float
+
+    def thread_budget(self) -> int: ...
 
 IDLE_NOTE = "paused because no page has watched this run for a while"
 
@@ -30,7 +51,7 @@ class TrainingLoop:
 
     SNAPSHOT_INTERVAL_S = 0.25
 
-    def __init__(self, run: Run, commands: queue.Queue[Command]):
+    def __init__(self, run: RunState, commands: queue.Queue[Command]):
         self.run = run
         self.commands = commands
         self.paused = False
