@@ -1,0 +1,48 @@
+"""FF on text and Continual learning in a real browser: the sample streams in, the accuracy matrices fill."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from e2e_helpers import plot, save_screenshot, start_and_watch, stop, wait_for, wait_until_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def _sample(page) -> str:
+    box = page.locator(".st-key-ff-text-sample code")
+    return box.inner_text() if box.count() else ""
+
+
+def test_the_generated_text_streams_in_while_ff_trains(app_url, page):
+    page.goto(f"{app_url}/ff_text?context=8&hidden=64,64&steps=100000&eval_every=50&eval_chars=200&sample_chars=60")
+    wait_until_idle(page)
+    start_and_watch(page, "ff-text", "chart-text-goodness")
+    first = wait_for(lambda: _sample(page), what="a generated sample")
+    assert len(first) == 8 + 60
+    wait_for(lambda: _sample(page) not in ("", first), timeout=60, what="a fresh sample (streaming, not one-off)")
+    wait_for(lambda: plot(page, "chart-text-nats", "gd.data.length") >= 3, what="validation nats lines")
+    stop(page, "ff-text")
+    page.set_viewport_size({"width": 1400, "height": 1700})
+    time.sleep(0.5)
+    assert save_screenshot(page, "ff_text.png").stat().st_size > 20_000
+
+
+def _rows_filled(page) -> int:
+    """Rows of the first learner's accuracy matrix that hold numbers."""
+    return plot(page, "chart-continual-matrix",
+                "gd.data[0].z.filter(row => row.some(v => v !== null)).length") or 0
+
+
+def test_the_accuracy_matrices_fill_in_task_by_task(app_url, page):
+    page.goto(f"{app_url}/continual?steps_per_task=150&hidden=32&eval_every=10&methods=bp,bp_replay,ff")
+    wait_until_idle(page)
+    start_and_watch(page, "continual", "chart-continual-seen")
+    wait_for(lambda: _rows_filled(page) >= 1, what="the first row of the accuracy matrix")
+    wait_for(lambda: _rows_filled(page) >= 2, timeout=120, what="a second row (filling in, task by task)")
+    assert plot(page, "chart-continual-matrix", "gd.data.length") == 3
+    stop(page, "continual")
+    page.set_viewport_size({"width": 1400, "height": 1500})
+    time.sleep(0.5)
+    assert save_screenshot(page, "continual.png").stat().st_size > 20_000
