@@ -20,7 +20,7 @@ from fflab.params import Param, ParamSpec
 from fflab.runner import Run
 from fflab.store import RunStore
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 class CliFake(Experiment):
