@@ -16,7 +16,7 @@ def _sample(page) -> str:
 
 
 def test_the_generated_text_streams_in_while_ff_trains(app_url, page):
-    page.goto(f"{app_url}/ff_text?context=8&hidden=64,64&steps=100000&eval_every=50&eval_chars=200&sample_chars=60")
+    page.goto(f"{app_url}/ff_text?context=8&hidden=64,64&steps=100000&eval_every=20&eval_chars=100&sample_chars=60")
     wait_until_idle(page)
     start_and_watch(page, "ff-text", "chart-text-goodness")
     first = wait_for(lambda: _sample(page), what="a generated sample")
@@ -36,11 +36,11 @@ def _rows_filled(page) -> int:
 
 
 def test_the_accuracy_matrices_fill_in_task_by_task(app_url, page):
-    page.goto(f"{app_url}/continual?steps_per_task=150&hidden=32&eval_every=10&methods=bp,bp_replay,ff")
+    page.goto(f"{app_url}/continual?steps_per_task=60&hidden=32&eval_every=10&eval_samples=100&methods=bp,bp_replay,ff")
     wait_until_idle(page)
     start_and_watch(page, "continual", "chart-continual-seen")
     wait_for(lambda: _rows_filled(page) >= 1, what="the first row of the accuracy matrix")
-    wait_for(lambda: _rows_filled(page) >= 2, timeout=120, what="a second row (filling in, task by task)")
+    wait_for(lambda: _rows_filled(page) >= 2, timeout=150, what="a second row (filling in, task by task)")
     assert plot(page, "chart-continual-matrix", "gd.data.length") == 3
     stop(page, "continual")
     page.set_viewport_size({"width": 1400, "height": 1500})

@@ -15,7 +15,11 @@ from fflab.runner import Run
 
 
 def _nats(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f} ({value / math.log(2):.2f} bits)"
+    return "–" if value is None else f"{value:.3f}"
+
+
+def _bits(value: float | None) -> str | None:
+    return None if value is None else f"{value / math.log(2):.2f} bits per character"
 
 
 def ff_text_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> None:
@@ -25,10 +29,12 @@ def ff_text_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabS
     log = records[lab.experiment]
     shown = "softmax head" if run.spec.params.get("predict") == "softmax" else "softmax over goodness"
     tiles = st.columns(4)
-    tiles[0].metric(f"FF ({shown})", _nats(final_or_latest(run, log, "val_nats_per_char")),
-                    help="Validation cross-entropy, nats per character (bits beside it); lower is better.")
-    tiles[1].metric("Backprop, same net", _nats(final_or_latest(run, log, "val_nats_per_char.bp")))
-    tiles[2].metric("Bigram counts", _nats(final_or_latest(run, log, "val_nats_per_char.bigram")))
+    for tile, label, key in ((tiles[0], f"FF ({shown})", "val_nats_per_char"),
+                             (tiles[1], "Backprop, same net", "val_nats_per_char.bp"),
+                             (tiles[2], "Bigram counts", "val_nats_per_char.bigram")):
+        value = final_or_latest(run, log, key)
+        tile.metric(label, _nats(value), delta=_bits(value), delta_color="off", delta_arrow="off",
+                    help="Validation cross-entropy in nats per character (bits below); lower is better.")
     accuracy = final_or_latest(run, log, "val_accuracy")
     tiles[3].metric("Next-character accuracy", "–" if accuracy is None else f"{accuracy:.1%}")
     snapshot = run.snapshot if isinstance(run.snapshot, TextSnapshot) else None
