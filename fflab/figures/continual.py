@@ -50,7 +50,8 @@ def seen_accuracy_figure(records: Sequence[dict], methods: Sequence[str]) -> go.
         x, y = series(records, f"seen_accuracy.{method}")
         if x:
             traces.append(go.Scatter(x=x, y=y, name=LABELS.get(method, method), mode="lines+markers",
-                                     line=dict(color=series_colour(method.split("_")[0], index)),
+                                     line=dict(color=series_colour(method.split("_")[0], index),
+                                               dash="dot" if method.endswith("_replay") else "solid"),
                                      marker=dict(size=4)))
     if not traces:
         return waiting_figure(title, "the first score comes at the first `eval_every` step")
