@@ -11,15 +11,6 @@ TEXT_PARAMS = ParamSpec([
           unit="characters"),
     Param("hidden", "int_list", (512, 512), "FF layer widths, first to last.", low=4, high=4000, unit="units",
           max_items=4),
-    Param("layer", "choice", "mlp", "`mlp`: a linear map of the one-hot window, then fully connected FF layers; `ssm`: "
-          "diagonal linear recurrent (LRU-style) layers reading the window as a sequence, the candidate last, "
-          "goodness read at that last position.", choices=("mlp", "ssm")),
-    Param("state_size", "int", 64, "Complex state dimensions of each SSM layer (`layer=ssm` only).", low=1, high=1024,
-          unit="dimensions"),
-    Param("ssm_r_min", "float", 0.5, "Smallest eigenvalue radius |λ| at initialisation (`layer=ssm` only): a state "
-          "with |λ| = r forgets by a factor r per character.", low=0.0, high=0.999),
-    Param("ssm_r_max", "float", 0.99, "Largest eigenvalue radius |λ| at initialisation (`layer=ssm` only; at least "
-          "`ssm_r_min`).", low=0.0, high=0.9999),
     Param("negatives", "choice", "random", "`random`: the window with a wrong next character drawn uniformly "
           "(Hinton's teacher forcing); `self`: a wrong character drawn from the net's own prediction (his "
           "self-generated negatives).", choices=("random", "self")),
