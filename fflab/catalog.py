@@ -19,6 +19,7 @@ EXPERIMENTS: dict[str, type[Experiment]] = {cls.name: cls for cls in (
     member("ff"), member("bp"), NegativeRace, CollabSweep, member("cwc"), member("dff"), member("scff"), Transfer,
     Efficiency, Continual, member("ff-text"), member("fastweights-delay"), member("fastweights-kv"), member("srwm"), member("chunker-22"),
     member("chunker-deep"),
+    member("nca"),
 )}
 assert set(EXPERIMENTS) >= {cls.name for cls in FAMILY_EXPERIMENTS}, "a family experiment is missing from the list"
 _added: dict[str, type[Experiment]] = {}

@@ -18,11 +18,13 @@ from fflab.ff.dff.experiment import DistanceForward
 from fflab.ff.ff_text.experiment import FFText
 from fflab.ff.forward_forward.experiment import ForwardForward
 from fflab.ff.scff.experiment import SelfContrastiveFF
+from fflab.nca.experiment import NeuralCA
 from fflab.params import ParamError
 
 FAMILY_EXPERIMENTS: tuple[type[Experiment], ...] = (
     ForwardForward, Backprop, ChannelwiseCompetitive, DistanceForward, SelfContrastiveFF, FFText,
     FastWeightsDelay, FastWeightsKV, SelfReferentialWeightMatrix, Chunker22, ChunkerDeep,
+    NeuralCA,
 )
 _BY_NAME = {cls.name: cls for cls in FAMILY_EXPERIMENTS}
 

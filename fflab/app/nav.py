@@ -44,6 +44,9 @@ ENTRIES = [
     Entry("Variants & transfer", "variants", ":material/tune:",
           "Channel-wise competitive FF (no negative data), and whether FF features transfer to a new task.",
           "pages/variants.py"),
+    Entry("Growing cellular automata", "nca", ":material/grid_on:",
+          "A grid of cells grows a picture from one seed; its rule learns by backprop through time or by FF.",
+          "pages/nca.py"),
 ]
 
 

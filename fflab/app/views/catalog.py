@@ -15,6 +15,7 @@ from fflab.app.views.fastweights_delay import delay_view
 from fflab.app.views.fastweights_kv import kv_view
 from fflab.app.views.ff_text import ff_text_view
 from fflab.app.views.forward_forward import classifier_view
+from fflab.app.views.nca import nca_view
 from fflab.app.views.negatives import negatives_view
 from fflab.app.views.scff import scff_view
 from fflab.app.views.srwm import srwm_view
@@ -37,4 +38,5 @@ VIEWS: dict[str, View] = {
     "srwm": srwm_view,
     "chunker-22": chunker22_view,
     "chunker-deep": deep_view,
+    "nca": nca_view,
 }
