@@ -24,6 +24,7 @@ from fflab.experiment import Experiment, report_status
 from fflab.ff.core import ff_loss, goodness
 from fflab.ff.ff_text.model import TextFF, WindowMLP, bigram_log_probs, fit_temperature, nats, windows
 from fflab.ff.ff_text.params import TEXT_PARAMS, TEXT_PRESETS
+from fflab.ff.ff_text.ssm import SSMNet, TextSSM, features_of
 from fflab.ff.ff_text.text import FF_TEXT_TEACHING
 
 TEMPERATURE_WINDOWS = 2000  # training windows the goodness temperature is fitted on
@@ -65,11 +66,19 @@ class FFText(Experiment):
         if len(self.val_ids) <= k + 1:
             raise ValueError(f"the validation split has {len(self.val_ids)} characters, too few for a window of {k}")
         hidden = tuple(self.p["hidden"])
-        self.net = TextFF(k, self.vocab, hidden).to(self.device)
+        if self.p["layer"] == "ssm":
+            if self.p["ssm_r_min"] > self.p["ssm_r_max"]:
+                raise ValueError(f"ssm_r_min ({self.p['ssm_r_min']}) is above ssm_r_max ({self.p['ssm_r_max']})")
+            ssm = (self.vocab, hidden, self.p["state_size"], self.p["ssm_r_min"], self.p["ssm_r_max"])
+            self.net: TextFF | TextSSM = TextSSM(*ssm).to(self.device)
+        else:
+            self.net = TextFF(k, self.vocab, hidden).to(self.device)
         self.head = torch.nn.Linear(sum(hidden), self.vocab).to(self.device)
+        self.bp: WindowMLP | SSMNet | None = None  # built after the head, as before `layer`: the MLP's numbers stay
+        if self.p["baseline"]:
+            self.bp = (SSMNet(*ssm) if self.p["layer"] == "ssm" else WindowMLP(k, self.vocab, hidden)).to(self.device)
         self.optimizer = torch.optim.Adam(self.net.parameters(), lr=self.p["lr"])
         self.head_optimizer = torch.optim.Adam(self.head.parameters(), lr=self.p["head_lr"])
-        self.bp = WindowMLP(k, self.vocab, hidden).to(self.device) if self.p["baseline"] else None
         self.bp_optimizer = torch.optim.Adam(self.bp.parameters(), lr=self.p["lr"]) if self.bp else None
         self.gen = torch.Generator(device=self.device).manual_seed(self.seed)
         self.bigram = bigram_log_probs(self.train_ids, self.vocab).to(self.device)
@@ -91,44 +100,78 @@ class FFText(Experiment):
 
     # -- training --------------------------------------------------------------
     def step(self) -> dict[str, float]:
-        k, batch = self.p["context"], self.p["batch_size"]
-        positions = torch.randint(k, len(self.train_ids), (batch,), generator=self.gen, device=self.device)
-        contexts, targets = windows(self.train_ids, positions, k)
-        wrong = self._negatives(contexts, targets)
+        contexts, targets, wrong = self.draw_batch()
         self._set_learning_rates()
-        metrics: dict[str, float] = {"samples": float(self.samples_seen + batch)}
-        self.samples_seen += batch
-
-        pos = self.net.activities(contexts, targets)
-        neg = self.net.activities(contexts, wrong)
-        losses = []
-        for i, (h_pos, h_neg) in enumerate(zip(pos, neg, strict=True)):
-            g_pos, g_neg = goodness(h_pos, "mean"), goodness(h_neg, "mean")
-            loss = ff_loss(g_pos, g_neg, self.p["threshold"], self.p["loss"], self.p["symba_alpha"])
-            losses.append(loss)
-            metrics[f"loss.layer{i + 1}"] = float(loss.detach())
-            metrics[f"goodness_pos.layer{i + 1}"] = float(g_pos.detach().mean())
-            metrics[f"goodness_neg.layer{i + 1}"] = float(g_neg.detach().mean())
-        self.optimizer.zero_grad(set_to_none=True)
-        torch.stack(losses).sum().backward()  # each layer's input is detached: the sum trains each alone
-        self.optimizer.step()
-
-        head_loss = F.cross_entropy(self.head(self.net.features(contexts).detach()), targets)
-        self.head_optimizer.zero_grad(set_to_none=True)
-        head_loss.backward()
-        self.head_optimizer.step()
-        metrics["loss.head"] = float(head_loss.detach())
-
+        metrics: dict[str, float] = {"samples": float(self.samples_seen + len(targets))}
+        self.samples_seen += len(targets)
+        # the SSM collects the head's features (each layer's neutral activity) in its FF pass, before the update
+        neutral: list[torch.Tensor] | None = [] if isinstance(self.net, TextSSM) else None
+        metrics.update(self.train_ff(contexts, targets, wrong, neutral))
+        metrics.update(self.train_head(contexts, targets, features_of(neutral) if neutral else None))
         if self.bp is not None:
-            bp_loss = F.cross_entropy(self.bp(contexts), targets)
-            self.bp_optimizer.zero_grad(set_to_none=True)
-            bp_loss.backward()
-            self.bp_optimizer.step()
-            metrics["loss.bp"] = float(bp_loss.detach())
-
+            metrics.update(self.train_bp(contexts, targets))
         if self.step_number % self.p["eval_every"] == 0 or self.step_number >= self.total_steps:
             metrics.update(self._scores(self.eval_positions))
         return metrics
+
+    def draw_batch(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """`batch_size` training windows (N, k), their true next characters (N,) and a wrong one each (N,)."""
+        k = self.p["context"]
+        positions = torch.randint(k, len(self.train_ids), (self.p["batch_size"],), generator=self.gen,
+                                  device=self.device)
+        contexts, targets = windows(self.train_ids, positions, k)
+        return contexts, targets, self._negatives(contexts, targets)
+
+    def train_ff(self, contexts: torch.Tensor, targets: torch.Tensor, wrong: torch.Tensor,
+                 neutral: list[torch.Tensor] | None = None) -> dict[str, float]:
+        """One FF update of every layer, each by its own goodness loss; the layers' losses and goodness.
+
+        For `layer=ssm`, a list given as `neutral` collects each layer's neutral activity on the way.
+        """
+        metrics: dict[str, float] = {}
+        losses = []
+
+        def layer_loss(i: int, h_pos: torch.Tensor, h_neg: torch.Tensor) -> torch.Tensor:
+            g_pos, g_neg = goodness(h_pos, "mean"), goodness(h_neg, "mean")
+            loss = ff_loss(g_pos, g_neg, self.p["threshold"], self.p["loss"], self.p["symba_alpha"])
+            metrics[f"loss.layer{i + 1}"] = float(loss.detach())
+            metrics[f"goodness_pos.layer{i + 1}"] = float(g_pos.detach().mean())
+            metrics[f"goodness_neg.layer{i + 1}"] = float(g_neg.detach().mean())
+            return loss
+
+        self.optimizer.zero_grad(set_to_none=True)
+        if isinstance(self.net, TextSSM):
+            # the context runs once per layer, then a step for the true and for the wrong character; each
+            # layer's loss is backpropagated (through time, within the layer) before the next layer runs
+            for i, h in enumerate(self.net.layerwise(contexts, torch.stack([targets, wrong], dim=1), neutral)):
+                layer_loss(i, h[:, 0], h[:, 1]).backward()
+        else:
+            pos = self.net.activities(contexts, targets)
+            neg = self.net.activities(contexts, wrong)
+            for i, (h_pos, h_neg) in enumerate(zip(pos, neg, strict=True)):
+                losses.append(layer_loss(i, h_pos, h_neg))
+            torch.stack(losses).sum().backward()  # each layer's input is detached: the sum trains each alone
+        self.optimizer.step()
+        return metrics
+
+    def train_head(self, contexts: torch.Tensor, targets: torch.Tensor, features: torch.Tensor | None = None
+                   ) -> dict[str, float]:
+        """One update of the softmax head on FF's detached features (computed here unless given)."""
+        if features is None:
+            features = self.net.features(contexts)
+        head_loss = F.cross_entropy(self.head(features.detach()), targets)
+        self.head_optimizer.zero_grad(set_to_none=True)
+        head_loss.backward()
+        self.head_optimizer.step()
+        return {"loss.head": float(head_loss.detach())}
+
+    def train_bp(self, contexts: torch.Tensor, targets: torch.Tensor) -> dict[str, float]:
+        """One end-to-end backprop update of the baseline (through time too, for `layer=ssm`)."""
+        bp_loss = F.cross_entropy(self.bp(contexts), targets)
+        self.bp_optimizer.zero_grad(set_to_none=True)
+        bp_loss.backward()
+        self.bp_optimizer.step()
+        return {"loss.bp": float(bp_loss.detach())}
 
     def _negatives(self, contexts: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         """A wrong next character per window: uniform, or drawn from the net's own prediction."""
