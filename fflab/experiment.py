@@ -13,7 +13,7 @@ import random
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 import torch
@@ -192,6 +192,25 @@ class Experiment:
                 raise ParamError("preset", f"{preset!r} is not one of {', '.join(cls.presets) or '(none)'}")
             base = cls.presets[preset].values
         return cls.params.resolve(overrides, base=base)
+
+
+class HasState(Protocol):
+    def state_dict(self) -> Mapping[str, torch.Tensor]: ...
+    def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> Any: ...
+
+
+def state_of_parts(parts: Mapping[str, HasState | None]) -> dict[str, torch.Tensor]:
+    """One state dict of several parts (modules or member experiments), each key prefixed `<part>.`."""
+    return {f"{name}.{k}": v for name, part in parts.items() if part is not None
+            for k, v in part.state_dict().items()}
+
+
+def load_state_of_parts(parts: Mapping[str, HasState | None], state: Mapping[str, torch.Tensor]) -> None:
+    """The inverse of `state_of_parts`: each part gets the keys under its prefix, the prefix removed."""
+    for name, part in parts.items():
+        if part is not None:
+            prefix = f"{name}."
+            part.load_state_dict({k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)})
 
 
 _reporter = threading.local()

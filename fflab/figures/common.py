@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
 UIREVISION = "fflab"  # constant, so the browser keeps zoom and legend clicks across redraws
@@ -69,6 +70,16 @@ def figure(
             layout[axis] = {"title": {"text": text}, **layout.get(axis, {})}
     settings.update(layout)
     return go.Figure(data=list(traces), layout=settings)
+
+
+def numeric_array(value: Any, dtype: Any = np.float64) -> np.ndarray | None:
+    """`value` as a numpy array of `dtype`, or None when it is None or not numeric (a figure then waits)."""
+    if value is None:
+        return None
+    try:
+        return np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError):
+        return None
 
 
 def waiting_figure(title: str, detail: str | None = None, height: int = HEIGHT) -> go.Figure:

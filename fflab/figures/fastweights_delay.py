@@ -13,7 +13,16 @@ import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import ArrayLike
 
-from fflab.figures.common import CHANCE, axis_name, axis_ref, figure, panel_title, series_colour, waiting_figure
+from fflab.figures.common import (
+    CHANCE,
+    axis_name,
+    axis_ref,
+    figure,
+    numeric_array,
+    panel_title,
+    series_colour,
+    waiting_figure,
+)
 from fflab.figures.records import MAX_POINTS
 from fflab.figures.records import series as series_of
 
@@ -26,13 +35,8 @@ EPISODE_X = "step of the episode"
 
 def as_array(value: Any, ndim: int) -> np.ndarray | None:
     """`value` as a float array of `ndim` dimensions with at least one entry, else None."""
-    if value is None:
-        return None
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-    return arr if arr.ndim == ndim and arr.size else None
+    arr = numeric_array(value)
+    return arr if arr is not None and arr.ndim == ndim and arr.size else None
 
 
 def symmetric_limit(arr: np.ndarray) -> float:

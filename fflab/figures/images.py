@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import ArrayLike
 
-from fflab.figures.common import axis_name, axis_ref, domains, figure, panel_title, waiting_figure
+from fflab.figures.common import axis_name, axis_ref, domains, figure, numeric_array, panel_title, waiting_figure
 
 MAX_EXAMPLES = 8
 IMAGE_AXIS = dict(visible=False, showgrid=False, zeroline=False, constrain="domain")
@@ -18,11 +18,8 @@ IMAGE_AXIS = dict(visible=False, showgrid=False, zeroline=False, constrain="doma
 
 def _images(value: Any, image_shape: Any = None) -> np.ndarray | None:
     """`value` as a float32 (n, H, W) stack, or None when there is nothing drawable."""
-    if value is None:
-        return None
-    try:
-        arr = np.asarray(value, dtype=np.float32)
-    except (TypeError, ValueError):
+    arr = numeric_array(value, np.float32)
+    if arr is None:
         return None
     if arr.ndim == 2 and image_shape is not None and len(image_shape) == 2:
         h, w = (int(d) for d in image_shape)

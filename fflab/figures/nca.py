@@ -8,7 +8,17 @@ import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import ArrayLike
 
-from fflab.figures.common import BACKPROP, FF, axis_name, axis_ref, domains, figure, panel_title, waiting_figure
+from fflab.figures.common import (
+    BACKPROP,
+    FF,
+    axis_name,
+    axis_ref,
+    domains,
+    figure,
+    numeric_array,
+    panel_title,
+    waiting_figure,
+)
 
 RULE_LABELS = {"bptt": "bptt (backprop through time)", "ff": "FF (layer-local)"}
 RULE_COLOURS = {"bptt": BACKPROP, "ff": FF}
@@ -23,11 +33,8 @@ def rule_label(rule: str) -> str:
 
 def _rgb_stack(value: ArrayLike | None) -> np.ndarray | None:
     """(n, H, W, 3) colours in [0, 1], or None when there is nothing drawable."""
-    if value is None:
-        return None
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
+    arr = numeric_array(value)
+    if arr is None:
         return None
     if arr.ndim == 3:
         arr = arr[None]

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import ArrayLike
 
-from fflab.figures.common import NEGATIVE, POSITIVE, figure, waiting_figure
+from fflab.figures.common import NEGATIVE, POSITIVE, figure, numeric_array, waiting_figure
 from fflab.figures.images import _labels
 from fflab.figures.negatives_gallery import GAP, GREYS_AND_GAP, quantise
 
@@ -20,11 +20,8 @@ ROW_NAMES = {"positive": "positive (x, x)", "negative": "negative (x, x′)"}
 
 def _pairs(value: Any, image_shape: tuple[int, int] | None = None) -> np.ndarray | None:
     """`value` as a float32 (n, 2, H, W) stack of pairs, or None when there is nothing drawable."""
-    if value is None:
-        return None
-    try:
-        arr = np.asarray(value, dtype=np.float32)
-    except (TypeError, ValueError):
+    arr = numeric_array(value, np.float32)
+    if arr is None:
         return None
     if arr.ndim == 3 and image_shape is not None and len(image_shape) == 2:
         h, w = (int(d) for d in image_shape)

@@ -22,12 +22,17 @@ APP = str(ROOT / "app.py")
 FAST = {"hidden": "32,32", "steps": "100000", "eval_every": "5", "eval_samples": "100"}
 
 
-def page(query: dict[str, str] | None = None) -> AppTest:
-    """The Forward-Forward page, opened with `query` in its URL, after its first run."""
-    at = AppTest.from_file(PAGE, default_timeout=60)
+def open_page(path: str, query: dict[str, str] | None = None) -> AppTest:
+    """The page at `path`, opened with `query` in its URL, after its first run."""
+    at = AppTest.from_file(path, default_timeout=60)
     for name, value in (query or {}).items():
         at.query_params[name] = value
     return at.run()
+
+
+def page(query: dict[str, str] | None = None) -> AppTest:
+    """The Forward-Forward page, opened with `query` in its URL, after its first run."""
+    return open_page(PAGE, query)
 
 
 def wait_for(at: AppTest, condition: Callable[[AppTest], bool], timeout: float = 30.0) -> AppTest:

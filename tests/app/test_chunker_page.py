@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from app_helpers import ROOT, button, live_run, metric, status_text, wait_for
+from app_helpers import ROOT, button, live_run, metric, open_page, status_text, wait_for
 from streamlit.testing.v1 import AppTest
 
 from fflab.app.engine import all_engines
@@ -19,11 +19,9 @@ TINY_22 = {"blocks": "30", "eval_blocks": "5", "hidden_single": "8", "show_block
 TINY_DEEP = {"exp": "deep", "T": "50", "steps": "20", "eval_sequences": "10"}
 
 
+
 def page(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for name, value in (query or {}).items():
-        at.query_params[name] = value
-    return at.run()
+    return open_page(PAGE, query)
 
 
 def chart_keys(at: AppTest) -> set[str]:

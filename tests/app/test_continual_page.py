@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from app_helpers import ROOT, button, status_text, wait_for
+from app_helpers import ROOT, button, open_page, status_text, wait_for
 from streamlit.testing.v1 import AppTest
 
 PAGE = str(ROOT / "pages" / "continual.py")
 TINY = {"steps_per_task": "8", "hidden": "16", "eval_every": "4", "methods": "bp,ff_replay"}
 
 
-def page(query: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
-    return at.run()
+
+def page(query: dict[str, str] | None = None) -> AppTest:
+    return open_page(PAGE, query)
 
 
 def test_a_stream_ends_with_its_matrices_and_gem_table():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from app_helpers import ROOT, button, live_run, metric, status_text, wait_for
+from app_helpers import ROOT, button, live_run, metric, open_page, status_text, wait_for
 from streamlit.testing.v1 import AppTest
 
 from fflab.fastweights.delay import DelaySnapshot, FastWeightsDelay
@@ -16,11 +16,9 @@ PAGE = str(ROOT / "pages" / "fast_weights.py")
 CHOICE = "fast_weights.experiment"
 
 
+
 def page(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for name, value in (query or {}).items():
-        at.query_params[name] = value
-    return at.run()
+    return open_page(PAGE, query)
 
 
 def charts(at: AppTest) -> int:

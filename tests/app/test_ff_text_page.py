@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_helpers import ROOT, button, status_text, wait_for
+from app_helpers import ROOT, button, open_page, status_text, wait_for
 from streamlit.testing.v1 import AppTest
 
 PAGE = str(ROOT / "pages" / "ff_text.py")
@@ -10,11 +10,9 @@ TINY = {"context": "4", "hidden": "32,32", "steps": "40", "eval_every": "20", "e
         "final_chars": "300", "sample_chars": "20"}
 
 
-def page(query: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
-    return at.run()
+
+def page(query: dict[str, str] | None = None) -> AppTest:
+    return open_page(PAGE, query)
 
 
 def test_a_run_ends_with_every_score_and_a_sample_of_the_vocabulary():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_helpers import ROOT, button, live_run, metric, status_text, wait_for
+from app_helpers import ROOT, button, live_run, metric, open_page, status_text, wait_for
 from streamlit.testing.v1 import AppTest
 
 from fflab.figures import WAITING_TEXT
@@ -13,11 +13,9 @@ TINY = {"size": "6", "pad": "2", "steps": "100000", "batch": "2", "pool_size": "
         "eval_steps": "6", "eval_grids": "2", "ff_rollout": "2", "display_steps": "1"}
 
 
+
 def page(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for name, value in (query or {}).items():
-        at.query_params[name] = value
-    return at.run()
+    return open_page(PAGE, query)
 
 
 def drawn(at: AppTest, key: str) -> bool:

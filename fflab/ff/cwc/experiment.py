@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from fflab.experiment import load_state_of_parts, state_of_parts
 from fflab.ff.classifier import SHARED_PARAMS, MultiPredictorClassifier
 from fflab.ff.cwc.core import cfse_blocks, class_goodness, class_goodness_matrix, cwc_loss, true_and_rival_goodness
 from fflab.ff.cwc.presets import CWC_PRESETS
@@ -204,11 +205,8 @@ class ChannelwiseCompetitive(MultiPredictorClassifier):
         )
 
     def state_dict(self) -> dict[str, torch.Tensor]:
-        state = {f"blocks.{k}": v for k, v in self.blocks.state_dict().items()}
-        state.update({f"head.{k}": v for k, v in self.head.state_dict().items()})
-        return state
+        return state_of_parts({"blocks": self.blocks, "head": self.head})
 
     def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
-        self.blocks.load_state_dict({k[7:]: v for k, v in state.items() if k.startswith("blocks.")})
-        self.head.load_state_dict({k[5:]: v for k, v in state.items() if k.startswith("head.")})
+        load_state_of_parts({"blocks": self.blocks, "head": self.head}, state)
 

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from fflab.experiment import load_state_of_parts, state_of_parts
 from fflab.ff.classifier import SHARED_PARAMS, MultiPredictorClassifier
 from fflab.ff.core import collaborative_goodness
 from fflab.ff.dff.core import (
@@ -174,7 +175,7 @@ class DistanceForward(MultiPredictorClassifier):
         )
 
     def state_dict(self) -> dict[str, torch.Tensor]:
-        return {f"layers.{k}": v for k, v in self.layers.state_dict().items()}
+        return state_of_parts({"layers": self.layers})
 
     def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
-        self.layers.load_state_dict({k[7:]: v for k, v in state.items() if k.startswith("layers.")})
+        load_state_of_parts({"layers": self.layers}, state)

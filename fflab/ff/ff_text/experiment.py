@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from fflab.data.text import load_corpus
-from fflab.experiment import Experiment, report_status
+from fflab.experiment import Experiment, load_state_of_parts, report_status, state_of_parts
 from fflab.ff.core import ff_loss, goodness
 from fflab.ff.ff_text.model import TextFF, WindowMLP, bigram_log_probs, fit_temperature, nats, windows
 from fflab.ff.ff_text.params import TEXT_PARAMS, TEXT_PRESETS
@@ -267,13 +267,7 @@ class FFText(Experiment):
         )
 
     def state_dict(self) -> dict[str, torch.Tensor]:
-        state = {f"net.{k}": v for k, v in self.net.state_dict().items()}
-        state.update({f"head.{k}": v for k, v in self.head.state_dict().items()})
-        if self.bp is not None:
-            state.update({f"bp.{k}": v for k, v in self.bp.state_dict().items()})
-        return state
+        return state_of_parts({"net": self.net, "head": self.head, "bp": self.bp})
 
     def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
-        for prefix, module in (("net.", self.net), ("head.", self.head), ("bp.", self.bp)):
-            if module is not None:
-                module.load_state_dict({k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)})
+        load_state_of_parts({"net": self.net, "head": self.head, "bp": self.bp}, state)

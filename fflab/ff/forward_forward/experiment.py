@@ -8,6 +8,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from fflab.experiment import load_state_of_parts, state_of_parts
 from fflab.ff.classifier import ClassifierData, ClassifierExperiment
 from fflab.ff.core import (
     FFLayer,
@@ -274,12 +275,8 @@ class ForwardForward(ClassifierExperiment):
                             tuple(neg_labels.astype(int).tolist()))
 
     def state_dict(self) -> dict[str, torch.Tensor]:
-        state = {f"layers.{k}": v for k, v in self.layers.state_dict().items()}
-        state.update({f"head.{k}": v for k, v in self.head.state_dict().items()})
-        state.update(self.bio.state_dict())
-        return state
+        return {**state_of_parts({"layers": self.layers, "head": self.head}), **self.bio.state_dict()}
 
     def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
-        self.layers.load_state_dict({k[7:]: v for k, v in state.items() if k.startswith("layers.")})
-        self.head.load_state_dict({k[5:]: v for k, v in state.items() if k.startswith("head.")})
+        load_state_of_parts({"layers": self.layers, "head": self.head}, state)
         self.bio.load_state_dict(state)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
-from fflab.experiment import Preset
+from fflab.experiment import Preset, load_state_of_parts, state_of_parts
 from fflab.families import member
 from fflab.ff.classifier import ClassifierExperiment
 from fflab.ff.negatives import NEGATIVE_STRATEGIES
@@ -231,9 +231,7 @@ class NegativeRace(ClassifierExperiment):
         )
 
     def state_dict(self) -> dict[str, torch.Tensor]:
-        return {f"{name}.{k}": v for name, c in self.contestants.items() for k, v in c.state_dict().items()}
+        return state_of_parts(self.contestants)
 
     def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
-        for name, contestant in self.contestants.items():
-            prefix = f"{name}."
-            contestant.load_state_dict({k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)})
+        load_state_of_parts(self.contestants, state)

@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from fflab.experiment import load_state_of_parts, state_of_parts
 from fflab.ff.classifier import ClassifierExperiment
 from fflab.ff.scff.core import PairLayer, make_pairs, normalise_rows, random_shift, scff_loss
 from fflab.ff.scff.params import SCFF_PARAMS
@@ -235,10 +236,7 @@ class SelfContrastiveFF(ClassifierExperiment):
         )
 
     def state_dict(self) -> dict[str, torch.Tensor]:
-        state = {f"layers.{k}": v for k, v in self.layers.state_dict().items()}
-        state.update({f"head.{k}": v for k, v in self.head.state_dict().items()})
-        return state
+        return state_of_parts({"layers": self.layers, "head": self.head})
 
     def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
-        self.layers.load_state_dict({k[7:]: v for k, v in state.items() if k.startswith("layers.")})
-        self.head.load_state_dict({k[5:]: v for k, v in state.items() if k.startswith("head.")})
+        load_state_of_parts({"layers": self.layers, "head": self.head}, state)

@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from fflab.experiment import report_status
+from fflab.experiment import load_state_of_parts, report_status, state_of_parts
 from fflab.families import member
 from fflab.ff.classifier import ClassifierExperiment
+from fflab.params import ParamError
 from fflab.studies.continual.measures import Reservoir, average_accuracy, backward_transfer, forgetting
 from fflab.studies.continual.params import CONTINUAL_PARAMS, CONTINUAL_PRESETS
 from fflab.studies.continual.text import CONTINUAL_TEACHING
@@ -48,7 +49,7 @@ class Continual(ClassifierExperiment):
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
         super().__init__(params, seed, device)
         if not self.p["methods"]:
-            raise ValueError("choose at least one method")
+            raise ParamError("methods", "choose at least one method")
         classes = self.num_classes
         self.tasks = tuple(tuple(range(c, min(c + CLASSES_PER_TASK, classes)))
                            for c in range(0, classes, CLASSES_PER_TASK))
@@ -150,9 +151,7 @@ class Continual(ClassifierExperiment):
                                  self.task_index)
 
     def state_dict(self) -> dict[str, torch.Tensor]:
-        return {f"{m}.{k}": v for m, learner in self.learners.items() for k, v in learner.state_dict().items()}
+        return state_of_parts(self.learners)
 
     def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
-        for method, learner in self.learners.items():
-            prefix = f"{method}."
-            learner.load_state_dict({k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)})
+        load_state_of_parts(self.learners, state)

@@ -42,7 +42,7 @@ from typing import Any
 import torch
 
 from fflab.data import load_dataset
-from fflab.experiment import Experiment, report_status
+from fflab.experiment import Experiment, load_state_of_parts, report_status, state_of_parts
 from fflab.families import member
 from fflab.ff.classifier import ClassifierExperiment
 from fflab.metric_names import depth_metric, metric, total_of
@@ -278,9 +278,7 @@ class Efficiency(Experiment):
         )
 
     def state_dict(self) -> dict[str, torch.Tensor]:
-        return {f"{name}.{k}": v for name, net in self.racers.items() for k, v in net.state_dict().items()}
+        return state_of_parts(self.racers)
 
     def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
-        for name, net in self.racers.items():
-            prefix = f"{name}."
-            net.load_state_dict({k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)})
+        load_state_of_parts(self.racers, state)
