@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from e2e_helpers import plot, save_screenshot, start_and_watch, stop, wait_for, wait_until_idle
+from e2e_helpers import plot, save_screenshot, start_and_watch, status, stop, wait_for, wait_until_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +42,10 @@ def test_the_accuracy_matrices_fill_in_task_by_task(app_url, page):
     wait_for(lambda: _rows_filled(page) >= 1, what="the first row of the accuracy matrix")
     wait_for(lambda: _rows_filled(page) >= 2, timeout=150, what="a second row (filling in, task by task)")
     assert plot(page, "chart-continual-matrix", "gd.data.length") == 3
-    stop(page, "continual")
+    # 5 tasks of 60 steps: a fast machine finishes before a Stop could land, so let it finish and see every row.
+    wait_for(lambda: "finished" in status(page, "continual"), timeout=240, what="status finished")
+    wait_until_idle(page)
+    wait_for(lambda: _rows_filled(page) == 5, what="all five rows of the accuracy matrix")
     page.set_viewport_size({"width": 1400, "height": 1500})
     time.sleep(0.5)
     assert save_screenshot(page, "continual.png").stat().st_size > 20_000
