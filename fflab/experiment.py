@@ -118,6 +118,10 @@ class Experiment:
     # Small models run fastest on one thread: a parallel region costs more than it saves, and far
     # more when the cores are busy. None: as many as the run's share of the cores.
     max_threads: ClassVar[int | None] = None
+    # The one final metric that sums a run up (Home and the Runs page): a name, or the base of several
+    # (`test_accuracy` of a race: its best contestant's); `headline_lower_is_better` for losses and errors.
+    headline: ClassVar[str] = "test_accuracy"
+    headline_lower_is_better: ClassVar[bool] = False
 
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu"):
         self.p: dict[str, Any] = dict(params)

@@ -72,3 +72,13 @@ def total_of(metrics: Mapping[str, float], base: str) -> float:
     0 when there is none."""
     return sum(value for name, value in metrics.items() if base_of(name) == base)
 
+
+
+def headline_value(metrics: Mapping[str, float], name: str, lower_is_better: bool = False) -> tuple[str, float] | None:
+    """(name, value) of the metric `name`, else the best of those whose base is `name`; None if there is none."""
+    if name in metrics:
+        return name, float(metrics[name])
+    parts = [(key, float(value)) for key, value in metrics.items() if base_of(key) == name]
+    if not parts:
+        return None
+    return (min if lower_is_better else max)(parts, key=lambda pair: pair[1])

@@ -4,7 +4,7 @@ import streamlit as st
 
 from fflab.app.experiment_choice import choose_experiment
 from fflab.app.lab import experiment_lab
-from fflab.app.nav import ensure_frame
+from fflab.app.nav import ensure_frame, entry
 from fflab.app.teaching import show_sources, show_teaching
 from fflab.app.views.catalog import VIEWS
 from fflab.catalog import get_experiment
@@ -12,7 +12,7 @@ from fflab.catalog import get_experiment
 ensure_frame()
 
 EXPERIMENTS = {"blocks": "22-symbol blocks", "deep": "Trigger recall over T steps"}
-NAMES = {"blocks": "chunker-22", "deep": "chunker-deep"}  # URL slug -> experiment
+NAMES = entry("chunker").names  # URL slug -> experiment
 
 st.title("Chunker")
 st.markdown(

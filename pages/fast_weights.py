@@ -4,7 +4,7 @@ import streamlit as st
 
 from fflab.app.experiment_choice import choose_experiment
 from fflab.app.lab import experiment_lab
-from fflab.app.nav import ensure_frame
+from fflab.app.nav import ensure_frame, entry
 from fflab.app.teaching import show_teaching
 from fflab.app.views.catalog import VIEWS
 from fflab.catalog import get_experiment
@@ -12,7 +12,7 @@ from fflab.catalog import get_experiment
 ensure_frame()
 
 EXPERIMENTS = {"delay": "Unknown-delay recall", "kv": "Key/value binding", "srwm": "Self-referential matrix"}
-NAMES = {"delay": "fastweights-delay", "kv": "fastweights-kv", "srwm": "srwm"}  # URL slug -> experiment
+NAMES = entry("fast_weights").names  # URL slug -> experiment
 
 st.title("Fast weights")
 st.markdown(

@@ -4,7 +4,7 @@ import time
 
 import streamlit as st
 
-from fflab.app.nav import ENTRIES, ensure_frame, page
+from fflab.app.nav import ENTRIES, RUNS, ensure_frame, page
 from fflab.data import available_datasets
 
 ensure_frame()
@@ -44,6 +44,7 @@ st.caption(
 st.subheader("Saved runs")
 try:
     from fflab.store import RunStore
+    from fflab.store.compare import headline
 except ImportError:
     RunStore = None
 if RunStore is None:
@@ -56,24 +57,17 @@ else:
         st.warning(f"Could not read the saved runs: {type(exc).__name__}: {exc}")
         runs = []
     if not runs:
-        st.caption("No saved runs yet: finished and stopped runs are saved here.")
+        st.caption("No saved runs yet: finished, stopped and diverged runs are saved here.")
     else:
-        rows = [
-            {
-                "id": run.id,
-                "experiment": run.experiment,
-                "preset": run.preset or "",
-                "status": run.status,
-                "test accuracy": run.metrics.get("test_accuracy"),
-                "elapsed (s)": round(run.elapsed_s, 1),
-                "created": time.strftime("%Y-%m-%d %H:%M", time.localtime(run.created_at)),
-            }
-            for run in runs[:200]
-        ]
-        st.dataframe(
-            rows, hide_index=True, width="stretch", key="saved-runs",
-            column_config={"test accuracy": st.column_config.NumberColumn(format="percent")},
-        )
+        st.page_link(page(RUNS), label=f"**{len(runs)} saved runs**: reopen one, or compare several on the Runs page",
+                     icon=RUNS.icon)
+        rows = []
+        for run in runs[:10]:
+            head = headline(run)
+            rows.append({"id": run.id, "experiment": run.experiment, "preset": run.preset or "custom",
+                         "status": run.status, "headline": f"{head[0]} {head[1]:.4g}" if head else "",
+                         "saved": time.strftime("%Y-%m-%d %H:%M", time.localtime(run.created_at))})
+        st.dataframe(rows, hide_index=True, width="stretch", key="saved-runs")
         chosen = st.selectbox("export a run's metric history", [run.id for run in runs[:200]], key="export-run",
                               format_func=lambda rid: next(f"run {r.id}: {r.experiment} / {r.preset or 'custom'}"
                                                            for r in runs if r.id == rid),

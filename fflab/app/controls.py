@@ -83,7 +83,9 @@ def _start(engine: Engine, lab: LabState, then_step: bool = False) -> None:
             engine.forget([lab.baseline_name])
         for role, spec in specs.items():  # the page's own run first; the baseline takes the next slot
             after = lab.experiment if role != lab.experiment else None
-            engine.start(role, spec, speed_delay_s(lab.speed), then_step=then_step, after=after)
+            run = engine.start(role, spec, speed_delay_s(lab.speed), then_step=then_step, after=after)
+            if after is None:
+                lab.run_key = run.group_key  # in the URL: a reload or a shared link shows these runs again
     except ParamError as exc:
         engine.forget(roles(lab))
         lab.messages.append(("error", str(exc)))
@@ -98,6 +100,7 @@ def _step(engine: Engine, lab: LabState) -> None:
 
 def _reset(engine: Engine, lab: LabState) -> None:
     engine.forget(roles(lab))
+    lab.run_key = None
 
 
 def _set(lab: LabState, attr: str, key: str, clears: str | None = None) -> None:

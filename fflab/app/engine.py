@@ -1,9 +1,11 @@
 """One engine handle per browser session: the session's runs, by role.
 
 The handle lives in `st.cache_resource(scope="session")`, so Streamlit releases
-it (and `on_release` stops its runs) when the browser tab goes away. Runs use the
-process-wide scheduler and an idle timeout, so a run whose page stops polling is
-paused and its slot freed. Finished and stopped runs are saved to the run store.
+it when the browser tab goes away (or its connection drops). Runs outlive their
+session: every run is listed process-wide by its key (`live_group`), so a reload
+or another tab with the page's `?run=` reattaches to it. A run whose page stops
+polling is paused after an idle timeout (its slot freed), and one nobody comes
+back to is stopped, and so saved, after the abandon timeout.
 """
 
 from __future__ import annotations
@@ -22,19 +24,37 @@ from fflab.scheduler import default_scheduler
 
 IDLE_ENV = "FFLAB_IDLE_PAUSE_S"
 DEFAULT_IDLE_S = 60.0
+ABANDON_ENV = "FFLAB_ABANDON_S"
+DEFAULT_ABANDON_S = 900.0
 POLLING = (Status.QUEUED, Status.RUNNING)
 
 _ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+# Every run by id while something holds it: a live run's own thread does, so it stays listed until it ends.
+_RUNS: weakref.WeakValueDictionary[str, Run] = weakref.WeakValueDictionary()
+
+
+def _seconds(env: str, default: float) -> float | None:
+    raw = os.environ.get(env, "")
+    try:
+        value = float(raw) if raw.strip() else default
+    except ValueError:
+        value = default
+    return value if value > 0 else None
 
 
 def idle_timeout_s() -> float | None:
     """FFLAB_IDLE_PAUSE_S (seconds; 0 or less turns the idle pause off), default 60."""
-    raw = os.environ.get(IDLE_ENV, "")
-    try:
-        value = float(raw) if raw.strip() else DEFAULT_IDLE_S
-    except ValueError:
-        value = DEFAULT_IDLE_S
-    return value if value > 0 else None
+    return _seconds(IDLE_ENV, DEFAULT_IDLE_S)
+
+
+def abandon_timeout_s() -> float | None:
+    """FFLAB_ABANDON_S: an unwatched run is stopped (and saved) this long after its page last polled; default 900."""
+    return _seconds(ABANDON_ENV, DEFAULT_ABANDON_S)
+
+
+def live_group(key: str) -> dict[str, Run]:
+    """The runs a page started together under `key` (its `?run=`), by role, while the process holds them."""
+    return {run.role: run for run in list(_RUNS.values()) if run.group_key == key}
 
 
 def _store_callbacks() -> tuple[list[Callable[[Run], None]], str | None]:
@@ -54,74 +74,45 @@ class Engine:
 
     def __init__(self) -> None:
         self.runs: dict[str, Run] = {}
-        self.follows: dict[str, str] = {}  # role -> the role whose run gets the slot first (a baseline's page run)
-        self.pending: dict[str, str] = {}  # role -> "start" or "resume", deferred until its leader has a slot
         self.store_problem: str | None = None  # why ended runs are not being saved, if they are not
         self.poll_until = 0.0  # keep the live view refreshing briefly after a command
         self._lock = threading.Lock()
         _ENGINES.add(self)
 
     # -- runs ------------------------------------------------------------
-    def start(
-        self, role: str, spec: RunSpec, delay_s: float = 0.0, then_step: bool = False, after: str | None = None
-    ) -> Run:
+    def start(self, role: str, spec: RunSpec, delay_s: float = 0.0, then_step: bool = False,
+              after: str | None = None) -> Run:
         """Replace the run in `role` by a new one and start it (raises ParamError for a bad device).
 
-        With `after`, this run follows the run in that role: its thread starts, and later its
-        resumes happen, only once the leader has left the queue, so a page's own run gets the
-        first free slot and its baseline the next.
+        With `after`, the run joins the group of the run in that role (a page's baseline beside
+        its run): they share its key, so a reload finds both. They train side by side, taking
+        turns at the CPU with every other run (see `fflab.scheduler`).
         """
         callbacks, self.store_problem = _store_callbacks()
-        run = Run(spec, scheduler=default_scheduler(), idle_timeout_s=idle_timeout_s(), on_end=callbacks)
+        run = Run(spec, scheduler=default_scheduler(), idle_timeout_s=idle_timeout_s(), on_end=callbacks,
+                  abandon_timeout_s=abandon_timeout_s())
         run.set_delay(delay_s)
+        run.role = role
+        leader = self.runs.get(after) if after else None
+        if leader is not None:
+            run.group_key = leader.group_key
+        _RUNS[run.id] = run
         with self._lock:
             old = self.runs.get(role)
             self.runs[role] = run
-            old_never_started = self.pending.pop(role, None) == "start"
-            if after:
-                self.follows[role] = after
-            else:
-                self.follows.pop(role, None)
-        if old is not None and not old.status.terminal and not old_never_started:
+        if old is not None and not old.status.terminal:
             old.stop()
         if then_step:
             run.step_once()  # queued before the thread starts: one step, then paused
-        if self._leader_queued(role):
-            self.pending[role] = "start"
-            run.status_note = f"starts when {self._leader_title(role)} has a slot"
-        else:
-            run.start()
+        run.start()
         self.poke()
         return run
 
-    def _leader_queued(self, role: str) -> bool:
-        leader = self.runs.get(self.follows.get(role, ""))
-        return leader is not None and leader.status is Status.QUEUED
-
-    def _leader_title(self, role: str) -> str:
-        leader = self.runs[self.follows[role]]
-        return leader.experiment_cls.title or self.follows[role]
-
-    def start_pending(self) -> None:
-        """Do the deferred starts and resumes whose leader has left the queue (called on every poll)."""
-        for role, action in list(self.pending.items()):
-            leader = self.runs.get(self.follows.get(role, ""))
-            if leader is None or leader.status.terminal or leader.status is Status.RUNNING:
-                self._do_pending(role)
-            elif action == "start" and leader.status is not Status.QUEUED:  # e.g. paused after a single step
-                self._do_pending(role)
-
-    def _do_pending(self, role: str) -> None:
+    def adopt(self, runs: dict[str, Run]) -> None:
+        """Show these runs (live from another session, or reopened from the store) in their roles."""
         with self._lock:
-            action = self.pending.pop(role, None)
-            run = self.runs.get(role)
-        if action is None or run is None:
-            return
-        run.status_note = ""
-        if action == "start":
-            run.start()
-        else:
-            run.resume()
+            self.runs.update(runs)
+        self.poke()
 
     def get(self, role: str) -> Run | None:
         return self.runs.get(role)
@@ -149,49 +140,26 @@ class Engine:
         self.poll_until = max(self.poll_until, time.monotonic() + seconds)
 
     def touch(self, roles: Iterable[str] | None = None) -> None:
-        self.start_pending()
         for _, run in self.items(roles):
             run.touch()
 
-    # -- commands on every run (of the given roles) ----------------------
-    def _ordered(self, roles: Iterable[str] | None, followers_first: bool) -> list[tuple[str, Run]]:
-        pairs = [(role, run) for role, run in self.items(roles) if not run.status.terminal]
-        return sorted(pairs, key=lambda pair: (pair[0] in self.follows) != followers_first)
+    # -- commands on every run (of the given roles) that has not ended ----
+    def _command(self, roles: Iterable[str] | None, command: Callable[[Run], None], poke_s: float = 2.0) -> None:
+        for run in self.live_runs(roles):
+            command(run)
+        self.poke(poke_s)
 
     def pause(self, roles: Iterable[str] | None = None) -> None:
-        for role, run in self._ordered(roles, followers_first=True):
-            if self.pending.get(role) == "resume":
-                self.pending.pop(role, None)
-            run.pause()
-        self.poke()
+        self._command(roles, Run.pause)
 
     def resume(self, roles: Iterable[str] | None = None) -> None:
-        for role, run in self._ordered(roles, followers_first=False):
-            if role in self.follows and self.pending.get(role) != "start":
-                leader = self.runs.get(self.follows[role])
-                if leader is not None and leader.status in (Status.QUEUED, Status.PAUSED) and leader is not run:
-                    self.pending[role] = "resume"
-                    run.status_note = f"resumes when {self._leader_title(role)} has a slot"
-                    continue
-            run.resume()
-        self.poke()
+        self._command(roles, Run.resume)
 
     def step(self, roles: Iterable[str] | None = None) -> None:
-        for role, run in self._ordered(roles, followers_first=True):
-            if self.pending.get(role) == "resume":
-                self.pending.pop(role, None)
-                run.status_note = ""
-            run.step_once()
-        self.poke()
+        self._command(roles, Run.step_once)
 
     def stop(self, roles: Iterable[str] | None = None) -> None:
-        for role, run in self._ordered(roles, followers_first=True):
-            run.stop()
-            if self.pending.get(role) == "start":
-                self._do_pending(role)  # a run still waiting to start must start to end
-            else:
-                self.pending.pop(role, None)
-        self.poke(5.0)  # final metrics take a moment
+        self._command(roles, Run.stop, poke_s=5.0)  # final metrics take a moment
 
     def set_delay(self, seconds: float, roles: Iterable[str] | None = None) -> None:
         for _, run in self.items(roles):
@@ -203,20 +171,17 @@ class Engine:
         with self._lock:
             for role in list(self.runs) if roles is None else list(roles):
                 self.runs.pop(role, None)
-                self.pending.pop(role, None)
-                self.follows.pop(role, None)
 
     def close(self, wait_s: float = 0.0) -> None:
-        """Stop every run (the session is going away)."""
+        """Stop every run and wait for them (a server shutting down, a test ending)."""
         self.stop()
-        runs = [run for _, run in self.items()]
-        for run in runs:
+        for _, run in self.items():
             if wait_s > 0:
                 run.wait(wait_s)
 
 
 def _release(engine: Engine) -> None:
-    engine.close()
+    """The tab went away or its connection dropped: its runs carry on (a reload reattaches), unwatched."""
 
 
 @st.cache_resource(scope="session", on_release=_release, show_spinner=False)

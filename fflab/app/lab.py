@@ -15,6 +15,7 @@ from fflab.app.engine import get_engine
 from fflab.app.live import View, render_live
 from fflab.app.param_panel import load_values, render_param_panel
 from fflab.app.plain_text import plain
+from fflab.app.reattach import reattach
 from fflab.app.url_state import LabState, get_lab, preset_values, sync_url
 from fflab.catalog import get_experiment
 from fflab.experiment import Experiment
@@ -25,6 +26,7 @@ def experiment_lab(name: str, baseline: str | None = None, view: View | None = N
     exp_cls = get_experiment(name)
     engine = get_engine()
     lab = get_lab(exp_cls, baseline)
+    reattach(engine, lab)
     locked = engine.any_live(roles(lab))
     with st.sidebar:
         _preset_picker(exp_cls, lab, locked)

@@ -20,6 +20,7 @@ from fflab.app.engine import Engine
 from fflab.app.url_state import LabState
 from fflab.app.views.common import pct
 from fflab.runner import Run, Status
+from fflab.runner.blowup import learning_rates
 
 REFRESH_S = 0.3
 MAX_RECORDS = 20_000
@@ -78,12 +79,6 @@ def _live_view(engine: Engine, lab: LabState, polling: bool, view: View) -> None
     view(runs, records, lab)
 
 
-def learning_rates(params: Mapping[str, Any]) -> str:
-    """The run's learning rates as `lr_a was 0.01, lr_c was 0.01` (every `lr`, `lr_*` and `*_lr` parameter)."""
-    names = [n for n in params if n == "lr" or n.startswith("lr_") or n.endswith("_lr")]
-    return ", ".join(f"{n} was {params[n]:g}" for n in names if isinstance(params[n], int | float))
-
-
 def _status(role: str, run: Run, lab: LabState) -> None:
     title = title_of(run)
     with st.container(key=f"status-{role}"):
@@ -98,8 +93,13 @@ def _status(role: str, run: Run, lab: LabState) -> None:
         else:
             text = f":{BADGES[run.status]}-badge[{run.status.value}] **{title}**"
             position = run.queue_position if run.status is Status.QUEUED else None
-            details = [f"position {position + 1} in the queue"] if position is not None else []
+            details = [f"position {position + 1} in the queue: the server lets {run.scheduler.max_sharing} runs "
+                       f"share the CPU at once and they all are"] if position is not None else []
+            if run.status is Status.RUNNING and getattr(run, "sharing_with", 0):
+                details.append(f"taking turns at the CPU with {run.sharing_with} other "
+                               + ("run" if run.sharing_with == 1 else "runs"))
             details += [run.status_note] if run.status_note else []
+            details += [run.origin] if hasattr(run, "origin") else []  # reopened from the store
             if details:
                 text += " · " + "; ".join(details)
             if run.status is Status.FINISHED and "test_accuracy" in run.final_metrics:
@@ -108,5 +108,7 @@ def _status(role: str, run: Run, lab: LabState) -> None:
         exp = run.experiment
         if exp is not None and not run.status.terminal:
             st.progress(run.progress, text=f"step {exp.steps_done:,} of {exp.total_steps:,}")
+        for warning in getattr(run, "warnings", ()):
+            st.warning(warning, icon=":material/warning:")
         for note in run.notes:
             st.info(note)

@@ -15,6 +15,12 @@ class Entry:
     icon: str
     summary: str
     path: str | None = None  # None: still to come
+    shows: tuple[tuple[str, str], ...] = ()  # (URL `exp` slug, experiment) it shows; the first is the default
+
+    @property
+    def names(self) -> dict[str, str]:
+        """URL slug -> experiment, for a page that shows several."""
+        return dict(self.shows)
 
     @property
     def live(self) -> bool:
@@ -22,32 +28,52 @@ class Entry:
 
 
 HOME = Entry("Home", "home", ":material/home:", "What the lab holds.", "pages/home.py")
+RUNS = Entry("Runs", "runs", ":material/stacked_line_chart:",
+             "Every saved run: reopen one, or tick several and overlay their curves.", "pages/runs.py")
 ENTRIES = [
     Entry("Forward-Forward", "forward_forward", ":material/fast_forward:",
           "Hinton's layer-local learning on digits, MNIST or Fashion-MNIST, beside a backprop baseline.",
-          "pages/forward_forward.py"),
+          "pages/forward_forward.py", (("ff", "ff"),)),
     Entry("Negative strategies", "negative_strategies", ":material/compare_arrows:",
           "Wrong labels, hybrid images, random noise: how the choice of negative data shapes what FF learns.",
-          "pages/negative_strategies.py"),
+          "pages/negative_strategies.py", (("negatives", "negatives"),)),
     Entry("Fast weights", "fast_weights", ":material/bolt:",
           "A memory in fast-changing weights: recall after an unknown delay, without backprop through time.",
-          "pages/fast_weights.py"),
+          "pages/fast_weights.py",
+          (("delay", "fastweights-delay"), ("kv", "fastweights-kv"), ("srwm", "srwm"))),
     Entry("Chunker", "chunker", ":material/segment:",
           "History compression: a higher level learns only what the lower one fails to predict.",
-          "pages/chunker.py"),
+          "pages/chunker.py", (("blocks", "chunker-22"), ("deep", "chunker-deep"))),
     Entry("FF on text", "ff_text", ":material/text_fields:",
           "Next-character prediction on Tiny Shakespeare by goodness, beside backprop and a bigram model.",
-          "pages/ff_text.py"),
+          "pages/ff_text.py", (("ff-text", "ff-text"),)),
     Entry("Continual learning", "continual", ":material/timeline:",
           "Tasks in order: do layer-local learners forget less than backprop, with and without replay?",
-          "pages/continual.py"),
+          "pages/continual.py", (("continual", "continual"),)),
     Entry("Variants & transfer", "variants", ":material/tune:",
           "Channel-wise competitive FF (no negative data), and whether FF features transfer to a new task.",
-          "pages/variants.py"),
+          "pages/variants.py", tuple((name, name) for name in ("cwc", "scff", "collab", "dff", "transfer", "efficiency"))),
     Entry("Growing cellular automata", "nca", ":material/grid_on:",
           "A grid of cells grows a picture from one seed; its rule learns by backprop through time or by FF.",
-          "pages/nca.py"),
+          "pages/nca.py", (("nca", "nca"),)),
 ]
+
+
+SHOWN_AS_BASELINE = {"bp": "ff"}  # experiment -> the one whose page trains it beside
+
+
+def link_to_run(experiment: str, key: str) -> str | None:
+    """The URL path and query that reopen a run of `experiment` on its page (None: no page shows it)."""
+    experiment = SHOWN_AS_BASELINE.get(experiment, experiment)
+    for entry in ENTRIES:
+        for i, (slug, name) in enumerate(entry.shows):
+            if name == experiment:
+                return f"/{entry.slug}?" + (f"exp={slug}&" if i else "") + f"run={key}"
+    return None
+
+
+def entry(slug: str) -> Entry:
+    return next(e for e in ENTRIES if e.slug == slug)
 
 
 def _coming(entry: Entry) -> Callable[[], None]:
@@ -70,7 +96,7 @@ def page(entry: Entry, default: bool = False) -> st.Page:
 
 def navigation() -> dict[str, list[st.Page]]:
     return {
-        "": [page(HOME, default=True)],
+        "": [page(HOME, default=True), page(RUNS)],
         "Experiments": [page(entry) for entry in ENTRIES if entry.live],
         "Coming": [page(entry) for entry in ENTRIES if not entry.live],
     }

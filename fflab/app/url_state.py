@@ -7,11 +7,13 @@ parameter and what it allows) while the widget falls back to the preset's
 value, and Start stays disabled until the user fixes or dismisses it. After that
 the URL follows the widgets: it holds the preset (when not the default), the
 parameters that differ from the preset, and the seed, so a shared link reopens
-the same setup.
+the same setup, and `run`, the key of the page's last runs, so a reload or a
+shared link shows them again (live, or as saved).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +32,8 @@ BASELINE = Param(
     "Also train the same net end to end with backprop (same shared parameters, data and seed), to compare "
     "accuracy against samples seen.",
 )
+RUN_QUERY = "run"
+RUN_KEY = re.compile(r"[0-9a-f]{1,32}")
 IGNORED_QUERY = {"embed", "embed_options", "exp"}  # exp: which experiment a multi-experiment page shows
 NAMES_LISTED = 10  # unknown URL parameters named in the one message about them
 
@@ -51,6 +55,8 @@ class LabState:
     url_warnings: list[str] = field(default_factory=list)
     text_errors: dict[str, str] = field(default_factory=dict)
     messages: list[tuple[str, str]] = field(default_factory=list)  # (kind, text) shown once
+    run_key: str | None = None  # the key of the page's runs (`?run=`): a reload or a shared link reattaches
+    attach_pending: bool = False  # the URL named a run that this session has not looked up yet
 
     def blockers(self) -> list[str]:
         """Why Start is disabled (empty when it is not)."""
@@ -87,6 +93,13 @@ def initial_state(
     for name, raw in query.items():
         if name in ("preset", *IGNORED_QUERY):
             continue
+        if name == RUN_QUERY:
+            if RUN_KEY.fullmatch(raw):
+                lab.run_key, lab.attach_pending = raw, True
+            else:
+                lab.url_warnings.append(f"Ignored run={quoted(raw)}: a run key is a saved run's number or "
+                                        f"the letters and digits a page puts there.")
+            continue
         try:
             if name in URL_SETTINGS:
                 setattr(lab, name, RUN_PARAMS[name].parse(raw))
@@ -100,7 +113,8 @@ def initial_state(
                 unknown.append(name)
         except ParamError as exc:
             errors[name] = f"{exc}" if name in exp_cls.params else f"{name}: {exc.reason}"
-    lab.url_errors, lab.url_warnings = errors, _unknown_warnings(exp_cls.name, unknown)
+    lab.url_errors = errors
+    lab.url_warnings += _unknown_warnings(exp_cls.name, unknown)
     return lab
 
 
@@ -131,6 +145,8 @@ def query_for(exp_cls: type[Experiment], lab: LabState) -> dict[str, str]:
         bp_lr_param = _baseline_lr_param(lab.baseline_name)
         if lab.bp_lr is not None and bp_lr_param is not None:
             query["bp_lr"] = bp_lr_param.to_text(lab.bp_lr)
+    if lab.run_key:
+        query[RUN_QUERY] = lab.run_key
     return query
 
 

@@ -105,6 +105,7 @@ WARMUP_BLOCKS = 1
 
 class Chunker22(ChunkerExperiment):
     name = "chunker-22"
+    headline = "label_accuracy"
     title = "Chunker: 22-symbol blocks"
     summary = "A chunker learns, from the automatizer's surprises only, what a block began with, 20 steps back."
     params = PARAMS

@@ -113,6 +113,7 @@ PRESETS = {
 
 class ChunkerDeep(ChunkerExperiment):
     name = "chunker-deep"
+    headline = "trigger_accuracy"
     title = "Chunker: trigger recall over T steps"
     summary = "A chunker recalls a trigger across up to 2000 steps from two surprises; full BPTT gets a fair try."
     params = PARAMS

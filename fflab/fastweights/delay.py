@@ -127,6 +127,7 @@ DELAY_PRESETS = {
 
 class FastWeightsDelay(FastWeightExperiment):
     name = "fastweights-delay"
+    headline = "bit_accuracy"
     title = "Fast weights: unknown-delay recall"
     summary = "A feed-forward net stores a pattern in a fast weight matrix and reads it back after K distractors."
     params = DELAY_PARAMS

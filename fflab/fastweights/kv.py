@@ -165,6 +165,7 @@ KV_PRESETS = {
 
 class FastWeightsKV(FastWeightExperiment):
     name = "fastweights-kv"
+    headline = "cosine_after"
     title = "Fast weights: key/value binding"
     summary = "A slow projector learns keys that a fast weight matrix can store N values under and give back."
     params = KV_PARAMS

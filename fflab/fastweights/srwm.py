@@ -155,6 +155,7 @@ class SelfReferentialWeightMatrix(FastWeightExperiment):
     To see what a net trained without the path reaches, run with `self_modify=false`."""
 
     name = "srwm"
+    headline = "query_accuracy"
     title = "Self-referential weight matrix"
     summary = "A recurrent net that writes into its own weight matrix learns a new boolean function from 4 examples."
     params = SRWM_PARAMS

@@ -48,6 +48,8 @@ class NCASnapshot:
 
 class NeuralCA(Experiment):
     name = "nca"
+    headline = "target_mse"
+    headline_lower_is_better = True
     title = "Growing neural cellular automaton"
     summary = ("A grid of cells shares one small rule and grows a picture from a single seed cell; the rule learns "
                "by backprop through time (Mordvintsev et al. 2020) or layer-locally by Forward-Forward.")

@@ -35,6 +35,7 @@ class Run:
         idle_timeout_s: float | None = None,
         experiment_cls: type[Experiment] | None = None,
         on_end: list[Callable[[Run], None]] | None = None,
+        abandon_timeout_s: float | None = None,
     ):
         self.id = uuid.uuid4().hex[:10]
         self.spec = spec
@@ -42,7 +43,10 @@ class Run:
         self.device = resolve_device(spec.device)
         self.scheduler = scheduler or default_scheduler()
         self.idle_timeout_s = idle_timeout_s
+        self.abandon_timeout_s = abandon_timeout_s  # stopped (and saved) when unwatched this long
         self.on_end = list(on_end or [])
+        self.group_key = self.id  # a page's runs started together share the key of the first (see the app's engine)
+        self.role = spec.experiment
         # Written by the training thread, read by anyone:
         self.log = MetricLog()
         self.status = Status.QUEUED
@@ -58,6 +62,7 @@ class Run:
         self.last_seen = time.monotonic()
         self.created_at = time.time()
         self._runner_notes: list[str] = []
+        self.warnings: list[str] = []  # something went wrong but the run goes on (a blow-up)
         self._commands: queue.Queue[Command] = queue.Queue()
         self._training = TrainingLoop(self, self._commands)
         self._thread = threading.Thread(target=self._main, name=f"fflab-run-{self.id}", daemon=True)
@@ -101,6 +106,9 @@ class Run:
         """Something the run's reader should know that the experiment did not say (a failed save)."""
         self._runner_notes.append(note)
 
+    def add_warning(self, text: str) -> None:
+        self.warnings.append(text)
+
     def _send(self, kind: CommandKind, payload: Any = None) -> None:
         self._commands.put(Command(kind, payload))
 
@@ -113,6 +121,11 @@ class Run:
     @property
     def queue_position(self) -> int | None:
         return self.scheduler.position(self.id)
+
+    @property
+    def sharing_with(self) -> int:
+        """How many other runs take turns at the CPU with this one (0 when it has it alone or waits)."""
+        return self.scheduler.sharing_with(self.id)
 
     @property
     def notes(self) -> list[str]:
@@ -129,7 +142,7 @@ class Run:
     def describe_status(self) -> str:
         text = self.status.value
         if self.status is Status.QUEUED and self.queue_position is not None:
-            text += f" (position {self.queue_position + 1} in the queue)"
+            text += f" (position {self.queue_position + 1} in the queue: {self.scheduler.max_sharing} runs already share the CPU)"
         if self.status_note:
             text += f": {self.status_note}"
         return text

@@ -18,8 +18,9 @@ import torch
 
 from fflab.experiment import Experiment, set_status_reporter
 from fflab.metric_log import MetricLog
+from fflab.runner.blowup import BlowUpWatch
 from fflab.runner.spec import Command, RunSpec, Status
-from fflab.scheduler import Scheduler
+from fflab.scheduler import Scheduler, TimeSlice
 
 
 class RunState(Protocol):
@@ -31,6 +32,7 @@ class RunState(Protocol):
     device: Any
     scheduler: Scheduler
     idle_timeout_s: float | None
+    abandon_timeout_s: float | None
     log: MetricLog
     status: Status
     status_note: str
@@ -42,8 +44,10 @@ class RunState(Protocol):
     last_seen: float
 
     def thread_budget(self) -> int: ...
+    def add_warning(self, text: str) -> None: ...
 
 IDLE_NOTE = "paused because no page has watched this run for a while"
+ABANDON_NOTE = "stopped because no page came back to it"
 
 
 class TrainingLoop:
@@ -57,6 +61,8 @@ class TrainingLoop:
         self.paused = False
         self.step_requested = False
         self.holding_slot = False
+        self.turn = TimeSlice(run.scheduler)
+        self.blowups = BlowUpWatch(run.spec.params)
         self.last_snapshot = 0.0
 
     def main(self) -> None:
@@ -80,6 +86,9 @@ class TrainingLoop:
             if run.status.terminal:
                 return
             if self.paused and not self.step_requested:
+                if self._unwatched_for(run.abandon_timeout_s):
+                    self._end(Status.STOPPED, ABANDON_NOTE)
+                    return
                 continue
             if not self.holding_slot:
                 self._acquire_slot()
@@ -96,6 +105,8 @@ class TrainingLoop:
             metrics = {name: float(value) for name, value in exp.advance().items()}
             run.elapsed_s += time.perf_counter() - began
             run.log.append({"step": float(exp.steps_done), "elapsed_s": run.elapsed_s, **metrics})
+            for warning in self.blowups.check(metrics, exp.steps_done):
+                run.add_warning(warning)
             bad = [k for k, v in metrics.items() if not math.isfinite(v)]
             if bad:
                 self._take_snapshot(force=True)
@@ -108,6 +119,9 @@ class TrainingLoop:
             if self.paused:
                 self.release_slot()
                 self._set(Status.PAUSED, "")
+            elif self.turn.over():  # time slice used up and others waiting: to the back of the line
+                run.scheduler.release(run.id)
+                self.holding_slot = False
             elif run.delay_s > 0:
                 self._drain_commands(block=True, timeout=run.delay_s)
                 if run.status.terminal:
@@ -145,35 +159,42 @@ class TrainingLoop:
 
     # -- the scheduler's slot ----------------------------------------------------
     def _acquire_slot(self) -> bool:
-        if not self.paused:
+        """Be admitted (QUEUED until then), then wait for a turn at a slot (still RUNNING: it shares)."""
+        scheduler = self.run.scheduler
+        if not self.paused and not scheduler.is_admitted(self.run.id):
             self._set(Status.QUEUED, "")
 
         def should_give_up() -> bool:
             return not self.commands.empty() or self._idle()
 
-        self.holding_slot = self.run.scheduler.acquire(self.run.id, should_give_up)
-        if not self.holding_slot and self._idle():
+        self.holding_slot = scheduler.acquire(self.run.id, should_give_up)
+        if self.holding_slot:
+            self.turn.restart()
+        elif self._idle():
             self.paused = True
+            self.release_slot()
             self._set(Status.PAUSED, IDLE_NOTE)
         return self.holding_slot
 
     def release_slot(self) -> None:
-        if self.holding_slot:
-            self.run.scheduler.release(self.run.id)
-            self.holding_slot = False
+        """Leave the runs sharing the slots (paused or ended)."""
+        self.run.scheduler.leave(self.run.id)
+        self.holding_slot = False
 
     def _idle(self) -> bool:
-        timeout_s = self.run.idle_timeout_s
+        return self._unwatched_for(self.run.idle_timeout_s)
+
+    def _unwatched_for(self, timeout_s: float | None) -> bool:
         return timeout_s is not None and time.monotonic() - self.run.last_seen > timeout_s
 
     # -- ending, snapshots, status -------------------------------------------------
-    def _end(self, status: Status) -> None:
+    def _end(self, status: Status, note: str = "") -> None:
         exp = self.run.experiment
         if exp is not None and exp.steps_done > 0:
             self._set(self.run.status, "computing final metrics")
             self.run.final_metrics = exp.final_metrics()
             self._take_snapshot(force=True)
-        self._set(status, "")
+        self._set(status, note)
 
     def _take_snapshot(self, force: bool = False) -> None:
         now = time.monotonic()

@@ -9,9 +9,10 @@ Weights are stored as safetensors bytes and never go through pickle.
 - `saving`: `save_run` and the `store_on_end` callback, for runs from the runner.
 """
 
-from fflab.store.database import SCHEMA_VERSION, RunStore, RunSummary, StoredRun, default_path
+from fflab.store.database import RunStore, RunSummary, StoredRun, default_path
 from fflab.store.encoding import weights_from_bytes, weights_to_bytes
 from fflab.store.saving import SAVED_STATUSES, StoreOnEnd, save_run, store_on_end
+from fflab.store.schema import SCHEMA_VERSION
 
 __all__ = [
     "SAVED_STATUSES",

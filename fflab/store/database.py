@@ -17,7 +17,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,34 +31,11 @@ from fflab.store.encoding import (
     weights_from_bytes,
     weights_to_bytes,
 )
-
-SCHEMA_VERSION = 1
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    experiment TEXT NOT NULL,
-    preset TEXT,
-    params TEXT NOT NULL,
-    seed INTEGER NOT NULL,
-    device TEXT NOT NULL,
-    status TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    finished_at REAL,
-    elapsed_s REAL NOT NULL,
-    metrics TEXT NOT NULL,
-    notes TEXT NOT NULL,
-    n_records INTEGER NOT NULL,
-    history TEXT NOT NULL,
-    weights BLOB
-);
-CREATE INDEX IF NOT EXISTS runs_by_experiment ON runs (experiment, id);
-"""
+from fflab.store.schema import prepare
 
 _SUMMARY_COLUMNS = (
     "id, experiment, preset, params, seed, device, status, created_at, finished_at, "
-    "elapsed_s, metrics, notes, n_records, weights IS NOT NULL"
+    "elapsed_s, metrics, notes, n_records, weights IS NOT NULL, run_key, group_key, role, snapshot IS NOT NULL"
 )
 
 
@@ -93,13 +70,17 @@ class RunSummary:
     notes: list[str]
     n_records: int
     has_weights: bool
+    run_key: str | None = None  # the live run's id while it trained (a page's `?run=` names its group)
+    group_key: str | None = None  # the key of the page run this one was started with (itself, or its leader)
+    role: str | None = None  # its role on that page ("ff", "bp", ...)
+    has_snapshot: bool = False
 
 
 @dataclass(frozen=True)
 class StoredRun(RunSummary):
     """A stored run with its metric history (one dict per record)."""
 
-    history: list[dict[str, float]]
+    history: list[dict[str, float]] = field(default_factory=list)
 
 
 class RunStore:
@@ -110,14 +91,7 @@ class RunStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         with self._lock, self._connect() as db:
-            db.executescript(_SCHEMA)
-            row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
-            if row[0] is None:
-                db.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-            elif row[0] > SCHEMA_VERSION:
-                raise RuntimeError(
-                    f"{self.path} was written by a newer fflab (schema {row[0]}, this one reads {SCHEMA_VERSION})"
-                )
+            prepare(db, self.path)
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -145,6 +119,10 @@ class RunStore:
         history: Sequence[Mapping[str, float]] | None = None,
         notes: Sequence[str] | None = None,
         weights: Mapping[str, Any] | None = None,
+        snapshot: bytes | None = None,
+        run_key: str | None = None,
+        group_key: str | None = None,
+        role: str | None = None,
     ) -> int:
         """Store one run; returns its id in the store."""
         now = time.time()
@@ -164,11 +142,16 @@ class RunStore:
             len(records),
             history_to_json(records),
             weights_to_bytes(weights) if weights else None,
+            run_key,
+            group_key,
+            role,
+            snapshot,
         )
         with self._lock, self._connect() as db:
             cursor = db.execute(
                 "INSERT INTO runs (experiment, preset, params, seed, device, status, created_at, finished_at, "
-                "elapsed_s, metrics, notes, n_records, history, weights) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "elapsed_s, metrics, notes, n_records, history, weights, run_key, group_key, role, snapshot) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 row,
             )
             run_id = cursor.lastrowid
@@ -201,6 +184,21 @@ class RunStore:
             rows = db.execute(query + " ORDER BY id DESC", args).fetchall()
         return [_summary(row) for row in rows]
 
+    def group(self, group_key: str) -> list[RunSummary]:
+        """The stored runs a page started together (its own run and its baseline), oldest first."""
+        with self._connect() as db:
+            rows = db.execute(f"SELECT {_SUMMARY_COLUMNS} FROM runs WHERE group_key = ? ORDER BY id",
+                              (group_key,)).fetchall()
+        return [_summary(row) for row in rows]
+
+    def load_snapshot(self, run_id: int) -> bytes | None:
+        """The run's last snapshot as stored (see `fflab.store.snapshots`), or None."""
+        with self._connect() as db:
+            row = db.execute("SELECT snapshot FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no stored run with id {run_id}")
+        return row[0]
+
     def get(self, run_id: int) -> StoredRun:
         """One run with its history; KeyError if there is none with that id."""
         with self._connect() as db:
@@ -232,7 +230,8 @@ class RunStore:
 
 
 def _summary(row: Sequence[Any]) -> RunSummary:
-    run_id, experiment, preset, params_json, *middle, metrics, notes, n_records, has_weights = row
+    (run_id, experiment, preset, params_json, *middle, metrics, notes, n_records, has_weights,
+     run_key, group_key, role, has_snapshot) = row
     return RunSummary(
         run_id,
         experiment,
@@ -243,4 +242,8 @@ def _summary(row: Sequence[Any]) -> RunSummary:
         json.loads(notes),
         n_records,
         bool(has_weights),
+        run_key,
+        group_key,
+        role,
+        bool(has_snapshot),
     )

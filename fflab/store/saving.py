@@ -6,22 +6,29 @@ import time
 from typing import TYPE_CHECKING
 
 from fflab.store.database import RunStore
+from fflab.store.snapshots import SnapshotCodecError, snapshot_to_bytes
 
 if TYPE_CHECKING:
     from fflab.runner import Run
 
-SAVED_STATUSES = ("finished", "stopped")
+SAVED_STATUSES = ("finished", "stopped", "diverged")  # a blow-up is worth comparing too
 
 
 def save_run(run: Run, store: RunStore | None = None) -> int | None:
     """Store a finished or stopped run; returns its id, or None when there is nothing to keep.
 
-    Runs that failed or diverged, and runs stopped before their first step, are not stored.
+    Runs that failed (a bug, not a result) and runs that ended before their first step are not stored.
     """
     if run.status.value not in SAVED_STATUSES or run.experiment is None or run.experiment.steps_done == 0:
         return None
     store = store or RunStore()
     weights = run.experiment.state_dict()
+    snapshot = None
+    if run.snapshot is not None:
+        try:
+            snapshot = snapshot_to_bytes(run.snapshot)
+        except SnapshotCodecError as exc:
+            run.add_note(f"the last snapshot was not saved ({exc}): the reopened run shows its curves only")
     return store.save(
         experiment=run.spec.experiment,
         preset=run.spec.preset,
@@ -34,8 +41,13 @@ def save_run(run: Run, store: RunStore | None = None) -> int | None:
         elapsed_s=run.elapsed_s,
         metrics=run.final_metrics,
         history=run.log.since(0)[0],
-        notes=run.notes,
+        notes=run.notes + [f"warning: {w}" for w in run.warnings]
+        + ([f"diverged: {run.status_note}"] if run.status.value == "diverged" else []),
         weights=weights,
+        snapshot=snapshot,
+        run_key=run.id,
+        group_key=run.group_key,
+        role=run.role,
     )
 
 

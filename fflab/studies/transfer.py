@@ -142,6 +142,7 @@ TRANSFER_PRESETS = {
 
 class Transfer(Experiment):
     name = "transfer"
+    headline = "transfer_accuracy"
     title = "Transfer to a new task"
     summary = "Pretrain on one dataset, freeze, fit a linear probe on another: which features carry over?"
     params = TRANSFER_PARAMS

@@ -1,4 +1,4 @@
-"""The session engine: a baseline follows its page's run into the slot; commands reach every run."""
+"""The session engine: a baseline trains beside its page's run; commands reach every run; runs outlive the tab."""
 
 from __future__ import annotations
 
@@ -39,28 +39,28 @@ def until(condition, engine: Engine, timeout: float = 30.0) -> None:
     raise AssertionError("timed out")
 
 
-def test_baseline_starts_after_its_leader_and_commands_reach_both(engine):
+def test_a_baseline_trains_beside_its_run_on_one_slot_and_commands_reach_both(engine):
     ff = engine.start("ff", spec("ff"))
     bp = engine.start("bp", spec("bp"), after="ff")
-    assert engine.pending == {"bp": "start"} or ff.status is not Status.QUEUED
-    until(lambda: ff.status is Status.RUNNING, engine)
-    until(lambda: bp.status is Status.QUEUED and bp.queue_position == 0, engine)  # waits behind ff
+    assert bp.group_key == ff.group_key == ff.id and (ff.role, bp.role) == ("ff", "bp")
+    assert engine_module.live_group(ff.id) == {"ff": ff, "bp": bp}
+    until(lambda: len(ff.log) >= 3 and len(bp.log) >= 3, engine)  # both step: they take turns at the one slot
+    assert ff.status is Status.RUNNING and bp.status is Status.RUNNING
     engine.pause()
     until(lambda: ff.status is Status.PAUSED and bp.status is Status.PAUSED, engine)
     engine.resume()
-    until(lambda: ff.status is Status.RUNNING, engine)
-    assert bp.status in (Status.PAUSED, Status.QUEUED)  # resumed after ff, so behind it in the queue
-    until(lambda: not engine.pending, engine)
+    until(lambda: ff.status is Status.RUNNING and bp.status is Status.RUNNING, engine)
     engine.stop()
     assert ff.wait(30) and bp.wait(30)
     assert ff.status is Status.STOPPED and bp.status is Status.STOPPED
 
 
-def test_stopping_a_baseline_that_never_started_ends_it(engine):
-    engine.start("ff", spec("ff"))
-    bp = engine.start("bp", spec("bp"), after="ff")
-    engine.stop()
-    assert bp.wait(30) and bp.status.terminal
+def test_a_released_session_leaves_its_runs_going_for_a_reload(engine):
+    ff = engine.start("ff", spec("ff"))
+    until(lambda: ff.status is Status.RUNNING, engine)
+    engine_module._release(engine)  # Streamlit's on_release: the tab closed or the connection dropped
+    time.sleep(0.5)
+    assert ff.status is Status.RUNNING and engine_module.live_group(ff.id) == {"ff": ff}
 
 
 def test_forget_drops_the_runs_and_replacing_a_run_stops_the_old_one(engine):

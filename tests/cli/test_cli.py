@@ -228,10 +228,11 @@ def test_a_failed_run_exits_1_and_is_not_saved(tmp_path: Path, capsys: pytest.Ca
     assert stored_runs() == []
 
 
-def test_a_diverged_run_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_diverged_run_exits_1_and_is_saved_for_comparison(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "cli_fake", "--set", "diverge_at=2", "--device", "cpu", "--quiet"]) == 1
     assert "error: the run diverged: loss became nan at step 2" in capsys.readouterr().err
-    assert stored_runs() == []
+    (saved,) = stored_runs()
+    assert saved.status == "diverged" and "diverged: loss became nan at step 2" in saved.notes
 
 
 def test_max_seconds_stops_and_saves(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -100,8 +100,8 @@ def test_bad_params_in_the_experiment_fail_the_run_not_the_caller():
     assert run.status is Status.FAILED and "KeyError" in run.error
 
 
-def test_scheduler_queues_runs_beyond_capacity_in_order():
-    scheduler = Scheduler(1)
+def test_scheduler_queues_runs_beyond_the_sharing_cap_in_order():
+    scheduler = Scheduler(1, max_sharing=1)
     first = make_run(scheduler, steps=100000, sleep=0.002).start()
     wait_for(lambda: first.status is Status.RUNNING)
     second = make_run(scheduler, steps=5).start()
@@ -115,16 +115,42 @@ def test_scheduler_queues_runs_beyond_capacity_in_order():
     assert scheduler.active == 0
 
 
+def test_admitted_runs_take_turns_so_every_curve_moves():
+    scheduler = Scheduler(1, max_sharing=3)
+    runs = [make_run(scheduler, steps=100000, sleep=0.002).start() for _ in range(3)]
+    wait_for(lambda: all(len(run.log) >= 20 for run in runs), timeout=20)  # all three step, on one slot
+    assert all(run.status is Status.RUNNING for run in runs)
+    assert scheduler.active <= 1 and scheduler.admitted == 3
+    assert all(run.sharing_with == 2 for run in runs)
+    late = make_run(scheduler, steps=5).start()  # a fourth waits: the cap is three
+    wait_for(lambda: late.queue_position == 0)
+    assert "3 runs already share the CPU" in late.describe_status()
+    runs[0].pause()  # pausing leaves the sharing runs: the fourth is admitted and finishes
+    assert late.wait(10) and late.status is Status.FINISHED
+    for run in runs:
+        run.stop()
+        run.wait(10)
+    assert scheduler.active == 0 and scheduler.admitted == 0
+
+
 def test_unwatched_run_is_paused_and_frees_its_slot():
     scheduler = Scheduler(1)
     run = make_run(scheduler, idle=0.3, steps=100000, sleep=0.002).start()
     wait_for(lambda: run.status is Status.PAUSED, timeout=5)
     assert "no page has watched" in run.status_note
-    assert scheduler.active == 0
+    assert scheduler.active == 0 and scheduler.admitted == 0
     run.resume()  # resume counts as being watched
     wait_for(lambda: run.status is Status.RUNNING)
     run.stop()
     run.wait(10)
+
+
+def test_a_run_nobody_comes_back_to_is_stopped_after_the_abandon_timeout():
+    run = Run(RunSpec("test-counter", Counter.params.resolve({"steps": 100000, "sleep": 0.002})),
+              scheduler=Scheduler(1), idle_timeout_s=0.2, abandon_timeout_s=0.8, experiment_cls=Counter).start()
+    wait_for(lambda: run.status is Status.PAUSED, timeout=5)
+    assert run.wait(10) and run.status is Status.STOPPED
+    assert "no page came back" in run.status_note and run.final_metrics["steps_done"] > 0
 
 
 def test_run_to_end_stops_after_max_seconds():

@@ -87,7 +87,7 @@ def chunker22_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: La
         with losses:
             chart(figs.net_losses_figure(recs, [("loss_a", "A: next symbol", AUTOMATIZER),
                                                 ("loss_c", "C: next surprise + label", CHUNKER),
-                                                ("loss_single", "single net: both", BASELINE)]), "chunker22-losses")
+                                                ("loss_single", "single net: both", BASELINE)]), "chunker22-losses", log_toggle=True)
             st.caption("C's loss cannot fall below ln 2 ≈ 0.69: its next input is a or x at random.")
 
 
@@ -140,7 +140,7 @@ def deep_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabStat
         chart(figs.net_losses_figure(recs, [("loss_a", "A (truncated BPTT)", AUTOMATIZER),
                                             ("loss_c", "C (compressed stream)", CHUNKER),
                                             ("loss_baseline", "baseline (full BPTT)", BASELINE)],
-                                     "Losses per step"), "chunker-deep-losses")
+                                     "Losses per step"), "chunker-deep-losses", log_toggle=True)
     gradient, bars = st.tabs(["Gradient by depth", "Effective depth"], key="chunker-deep-tabs", on_change="rerun")
     if is_open(gradient):
         with gradient:

@@ -15,8 +15,11 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f}%"
 
 
-def chart(fig: Any, key: str) -> None:
-    st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False})
+def chart(fig: Any, key: str, config: dict[str, Any] | None = None, log_toggle: bool = False) -> None:
+    """A plotly chart; `log_toggle` offers a log y axis (for losses that span decades, and blow-ups)."""
+    if log_toggle and st.toggle("log scale", key=f"{key}-log", help="Show the y axis on a log scale."):
+        fig.update_yaxes(type="log")
+    st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False, **(config or {})})
 
 
 def is_open(tab: Any) -> bool:

@@ -21,7 +21,7 @@ def cwc_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState
     snapshot = snapshot_of(run, CwCSnapshot)
     right = variant_header(run, main_records, lab, "CwC-FF", snapshot.classifier if snapshot else None)
     with right:
-        chart(figs.layer_loss_figure(main_records), "chart-cwc-loss")
+        chart(figs.layer_loss_figure(main_records), "chart-cwc-loss", log_toggle=True)
     chart(_class_goodness(snapshot), "chart-cwc-class-goodness")
     st.caption("Each class owns a group of channels in every layer. Row: the images' true class; column: the "
                "channel group. A bright diagonal means each class's images excite their own group most: that is "

@@ -35,7 +35,7 @@ def dff_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState
                        "each class's images sit nearest their own centre: the layer can classify on its own.")
     if is_open(loss):
         with loss:
-            chart(figs.layer_loss_figure(main_records), "chart-dff-loss")
+            chart(figs.layer_loss_figure(main_records), "chart-dff-loss", log_toggle=True)
     if is_open(confusion):
         with confusion:
             chart(confusion_matrix(classifier), "chart-dff-confusion")

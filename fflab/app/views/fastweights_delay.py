@@ -59,7 +59,7 @@ def delay_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabSta
     left, right = st.columns(2)
     with left:
         chart(figs.metric_lines_figure(recs, [("loss", "MSE at recall")], "Training loss", y_title="loss"),
-              "fw-delay-loss")
+              "fw-delay-loss", log_toggle=True)
     with right:
         chart(figs.metric_lines_figure(recs, [("bit_accuracy", "batch bit accuracy")], "Bit accuracy at recall",
                                        y_title="accuracy", percent=True), "fw-delay-accuracy")

@@ -33,7 +33,7 @@ def kv_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState)
     left, right = st.columns(2)
     with left:
         chart(figs.metric_lines_figure(recs, [("loss", "½‖y − v‖²")], "Training loss", "updates", "SGD updates",
-                                       "loss"), "fw-kv-loss")
+                                       "loss"), "fw-kv-loss", log_toggle=True)
     with right:
         chart(figs.metric_lines_figure(recs, [("cosine", "retrieval cosine")], "Retrieval cosine while training",
                                        "updates", "SGD updates", "cosine"), "fw-kv-cosine")

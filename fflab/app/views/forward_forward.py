@@ -114,7 +114,7 @@ def _charts(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState)
     loss, hist, weights, examples, confusion, dead = tabs
     if is_open(loss):
         with loss:
-            chart(figs.layer_loss_figure(main_records), "chart-loss")
+            chart(figs.layer_loss_figure(main_records), "chart-loss", log_toggle=True)
     if is_open(hist):
         with hist:
             chart(_goodness_histogram(goodness), "chart-goodness-hist")

@@ -74,7 +74,7 @@ def nca_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState
         with curves:
             lines = [(metric("loss", rule), rule_label(rule)) for rule in rules]
             chart(figs.metric_lines_figure(recs, lines, "Training loss (RGBA MSE of the trained batch)",
-                                           y_title="MSE"), "nca-loss")
+                                           y_title="MSE"), "nca-loss", log_toggle=True)
             grid_lines = [(metric("grid_mse", rule), rule_label(rule)) for rule in rules]
             chart(figs.metric_lines_figure(recs, grid_lines, "Live grid against the target", y_title="MSE"),
                   "nca-grid-mse")

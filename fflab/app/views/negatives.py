@@ -152,7 +152,7 @@ def _tabs(records: list[dict], strategies: list[str], snapshot: RaceSnapshot | N
             st.markdown("\n".join(f"- `{s}`: {helps[s]}" for s in strategies if s in helps))
     if is_open(loss):
         with loss:
-            chart(figs.race_loss_figure(records, strategies), "chart-race-loss")
+            chart(figs.race_loss_figure(records, strategies), "chart-race-loss", log_toggle=True)
     if is_open(compare):
         with compare:
             mnist = (snapshot.classifier.dataset if snapshot else run.spec.params.get("dataset")) == "mnist"

@@ -40,7 +40,7 @@ def scff_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabStat
                        "sees them, and a negative pair may join two images of the same class.")
     if is_open(loss):
         with loss:
-            chart(figs.layer_loss_figure(main_records), "chart-scff-loss")
+            chart(figs.layer_loss_figure(main_records), "chart-scff-loss", log_toggle=True)
             st.caption("softplus(θ₊ − goodness of positives) + softplus(goodness of negatives − θ₋) + "
                        f"λ·goodness of positives, per layer; θ₊ = {_listed(snapshot.threshold_pos if snapshot else ())}, "
                        f"θ₋ = {_listed(snapshot.threshold_neg if snapshot else ())}.")

@@ -33,7 +33,7 @@ def srwm_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabStat
     left, right = st.columns(2)
     with left:
         chart(figs.metric_lines_figure(recs, [("loss", "query loss")], "Training loss", "episodes",
-                                       "training episodes", "loss"), "fw-srwm-loss")
+                                       "training episodes", "loss"), "fw-srwm-loss", log_toggle=True)
     with right:
         lines = [("query_accuracy", "all tasks"), *((f"query_accuracy.{t}", t) for t in TASKS),
                  ("query_accuracy_ablated", "writes off")]

@@ -46,6 +46,8 @@ class TextSnapshot:
 
 class FFText(Experiment):
     name = "ff-text"
+    headline = "val_nats_per_char"
+    headline_lower_is_better = True
     title = "Forward-Forward on text"
     summary = "Next-character prediction on Tiny Shakespeare by goodness, beside backprop and a bigram model."
     params = TEXT_PARAMS

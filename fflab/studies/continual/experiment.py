@@ -39,6 +39,7 @@ class ContinualSnapshot:
 
 class Continual(ClassifierExperiment):
     name = "continual"
+    headline = "average_accuracy"
     title = "Continual learning: tasks in order"
     summary = "FF and backprop fine-tuned on Split-MNIST task by task, with and without replay, against joint training."
     params = CONTINUAL_PARAMS

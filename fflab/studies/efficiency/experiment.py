@@ -60,6 +60,8 @@ MAX_WEIGHTS = 60_000_000  # the largest net any phase may build
 
 class Efficiency(Experiment):
     name = "efficiency"
+    headline = "time_ratio"
+    headline_lower_is_better = True
     title = "Efficiency: FF against backprop"
     summary = "Training time, time to a target accuracy and activation memory against depth, FF beside backprop."
     params = EFFICIENCY_PARAMS

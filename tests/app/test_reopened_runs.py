@@ -1,0 +1,57 @@
+"""A page's `?run=` key: another session reattaches to the live runs, and after the end reopens them as saved."""
+
+from __future__ import annotations
+
+from app_helpers import FAST, button, live_run, metric, page, status_text, wait_for
+
+from fflab.runner import Status
+from fflab.store import RunStore
+
+
+def test_a_second_tab_reattaches_to_the_live_runs_and_a_reload_after_the_end_reopens_them():
+    first = page({**FAST, "seed": "4"})
+    first.toggle(key="ff.baseline").set_value(True).run()
+    button(first, "Start").click().run()
+    ff, bp = live_run("ff"), live_run("bp")
+    key = first.query_params["run"]
+    assert key == ff.id == ff.group_key == bp.group_key
+
+    second = page({"run": key})  # a new session: nothing but the key in its URL
+    assert not second.exception
+    assert "running" in status_text(second) or "queued" in status_text(second)
+    assert second.sidebar.text_input(key="ff.param.hidden").value == "32,32"  # the run's settings, not the preset's
+    assert second.text_input(key="ff.seed").value == "4" and second.toggle(key="ff.baseline").value
+    wait_for(second, lambda a: len(ff.log) > 0 and len(bp.log) > 0)  # both train, side by side
+    button(second, "Stop").click()  # commands from the second tab reach the same runs
+    wait_for(second, lambda a: ff.status is Status.STOPPED and bp.status is Status.STOPPED)
+    wait_for(second, lambda a: ff.wait(0) and bp.wait(0))
+    assert sorted((r.role, r.experiment) for r in RunStore().group(key)) == [("bp", "bp"), ("ff", "ff")]
+
+    for run in (ff, bp):  # the process no longer holds them: only the store can answer
+        run._thread.join(10)
+    del ff, bp, run
+    import gc
+
+    from fflab.app.engine import all_engines
+
+    for engine in all_engines():
+        engine.forget()
+    gc.collect()
+
+    third = page({"run": key})
+    assert not third.exception
+    text = status_text(third)
+    assert "stopped" in text and "saved run" in text
+    assert metric(third, "Test accuracy").endswith("%")
+    assert {c.key for c in third.get("plotly_chart")} >= {"chart-accuracy"}
+    assert not button(third, "Start").disabled  # start again with these settings
+    assert third.sidebar.text_input(key="ff.param.hidden").value == "32,32"
+
+
+def test_an_unknown_or_malformed_run_key_is_said_and_the_page_works():
+    at = page({"run": "0123abcd"})
+    assert not at.exception
+    assert any("not training and is not among the saved runs" in e.value for e in at.error)
+    assert "run" not in at.query_params and not button(at, "Start").disabled
+    at = page({"run": "<script>"})
+    assert any("Ignored run=" in w.value for w in at.warning)
