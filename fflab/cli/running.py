@@ -73,6 +73,8 @@ def summary(run: Run, seconds: float) -> dict[str, Any]:
         result["error"] = run.error or run.status_note
     if run.notes:
         result["notes"] = list(run.notes)
+    if run.warnings:
+        result["warnings"] = list(run.warnings)
     return result
 
 
@@ -107,6 +109,8 @@ def _print_outcome(
             print(f"  {name:<{width}}  {_format_number(value)}", file=out)
     for note in run.notes:
         print(f"note: {note}", file=out)
+    for warning in run.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if saved is not None:
         print(f"saved as run {saved[0]} in {saved[1]}", file=out)
 

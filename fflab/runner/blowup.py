@@ -1,11 +1,12 @@
 """Naming a blow-up: a loss or goodness that grows far past its early level, before it reaches inf or NaN.
 
 An Adam `lr=1` run of `ff` sends its loss from about 1 to 85,000 and its goodness
-to 150,000, and still ends "finished" at 17.5% accuracy. The watch learns each
-loss and goodness metric's early level (the median magnitude of its first
-`EARLY` values) and warns once per metric when it exceeds `FACTOR` times that
-level (at least `FACTOR` itself, so a metric that starts near zero is not caught
-by noise), naming the run's learning rates.
+to 150,000, and still ends "finished" at 17.5% accuracy. It blows up at the second
+step, so the watch compares from the first: each loss and goodness metric's early
+level is the median magnitude of its first values (up to `EARLY` of them), and
+it warns once per metric when a value exceeds `FACTOR` times that level (and at
+least `FACTOR`, so a metric that starts near zero is not caught by noise),
+naming the run's learning rates.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def learning_rates(params: Mapping[str, Any]) -> str:
 
 
 class BlowUpWatch:
-    """Fed each step's metrics; returns a warning the first time a watched metric blows up."""
+    """Fed each step's metrics; returns a warning the first time one of the watched metrics blows up."""
 
     def __init__(self, params: Mapping[str, Any]):
         self.params = params
@@ -39,14 +40,17 @@ class BlowUpWatch:
     def check(self, metrics: Mapping[str, float], step: int) -> list[str]:
         warnings = []
         for name, value in metrics.items():
-            if name in self.warned or not any(w in base_of(name) for w in WATCHED) or not math.isfinite(value):
+            if self.warned or not any(w in base_of(name) for w in WATCHED) or not math.isfinite(value):
                 continue
             seen = self.early.setdefault(name, [])
-            if len(seen) < EARLY:
+            if not seen:
                 seen.append(abs(value))
                 continue
             limit = FACTOR * max(statistics.median(seen), 1.0)
-            if abs(value) > limit:
+            if abs(value) <= limit:
+                if len(seen) < EARLY:
+                    seen.append(abs(value))
+            else:
                 self.warned.add(name)
                 rates = learning_rates(self.params)
                 warnings.append(

@@ -165,3 +165,14 @@ def test_reset_forgets_the_runs():
     assert not at.metric
     assert any("No run yet" in i.value for i in at.info)
     assert button(at, "Reset").disabled and not button(at, "Start").disabled
+
+
+def test_a_blow_up_is_named_on_the_page_and_the_loss_chart_offers_a_log_scale():
+    at = page({**FAST, "lr": "1", "steps": "30", "dataset": "digits"})
+    button(at, "Start").click().run()
+    wait_for(at, lambda a: any("blowing up" in w.value and "lr was 1" in w.value for w in a.warning))
+    wait_for(at, lambda a: "finished" in status_text(a))
+    at.toggle(key="chart-loss-log").set_value(True).run()
+    assert not at.exception
+    loss = next(c for c in at.get("plotly_chart") if c.key == "chart-loss")
+    assert '"type":"log"' in loss.proto.spec.replace(" ", "")
