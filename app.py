@@ -2,7 +2,8 @@
 
 import streamlit as st
 
+from fflab.app.icon import page_icon
 from fflab.app.nav import navigation
 
-st.set_page_config(page_title="fflab", page_icon=":material/science:", layout="wide")
+st.set_page_config(page_title="fflab", page_icon=page_icon(), layout="wide")
 st.navigation(navigation()).run()

@@ -129,7 +129,20 @@ class Experiment:
         self.device = torch.device(device)
         self.steps_done = 0
         self.notes: list[str] = []
+        self.adjusted: dict[str, Any] = {}  # parameters the experiment changed itself (to follow a fallback)
         seed_everything(self.seed)
+
+    @classmethod
+    def estimated_bytes(cls, params: Mapping[str, Any]) -> float | None:
+        """About the peak memory a run with these parameters needs (None: not estimated); see `memory_budget`."""
+        return None
+
+    memory_knobs: ClassVar[str] = "the sizes"  # what to lower when a run is over the memory budget
+
+    def adjust(self, name: str, value: Any) -> None:
+        """Change a parameter from inside (the run's stored parameters follow), e.g. to suit a fallback dataset."""
+        self.p[name] = value
+        self.adjusted[name] = value
 
     # -- the contract --------------------------------------------------------
     @property

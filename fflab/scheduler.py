@@ -149,8 +149,12 @@ def _positive_int(env: str) -> int | None:
 
 
 def default_capacity() -> int:
-    """FFLAB_MAX_ACTIVE_RUNS, else one run computing per two cores (torch uses several threads per run)."""
-    return _positive_int("FFLAB_MAX_ACTIVE_RUNS") or max(1, (os.cpu_count() or 2) // 2)
+    """FFLAB_MAX_ACTIVE_RUNS, else one run computing per two usable cores (torch uses several threads per run)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 2
+    return _positive_int("FFLAB_MAX_ACTIVE_RUNS") or max(1, cores // 2)
 
 
 def default_max_sharing(capacity: int) -> int:

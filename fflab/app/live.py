@@ -10,7 +10,7 @@ follow and the final metrics (full test set) show.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st

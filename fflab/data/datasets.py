@@ -42,6 +42,7 @@ class Dataset:
     image_shape: tuple[int, int]
     class_names: tuple[str, ...]
     note: str = ""  # why this is not the dataset asked for, when it is a fallback
+    stands_in_for: IdxSource | None = None  # the dataset asked for, when this is a fallback
 
     @property
     def num_classes(self) -> int:
@@ -233,6 +234,7 @@ def load_dataset(
             raise
         digits = load_digits()
         digits.note = fallback_note(source, str(exc), data_dir)
+        digits.stands_in_for = source
         return digits
 
 

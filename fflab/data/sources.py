@@ -33,6 +33,7 @@ class IdxSource:
     class_names: tuple[str, ...]
     md5: dict[str, str]  # file name -> expected MD5 (hex)
     mirrors: tuple[str, ...]  # base URLs, tried in order, each ending in "/"
+    train_size: int = 60_000  # images in its training split (MNIST's and Fashion-MNIST's)
 
 
 SOURCES: dict[str, IdxSource] = {

@@ -14,39 +14,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from fflab.data import DATASETS, Dataset, load_dataset
+from fflab.data import Dataset, load_dataset
 from fflab.experiment import Experiment, report_status
+from fflab.ff.memory import KNOBS, classifier_bytes
 from fflab.ff.snapshot import ClassifierSnapshot, LayerEvaluation
 from fflab.metric_names import metric
-from fflab.params import Condition, Param
-
-SHARED_PARAMS = [
-    Param("dataset", "choice", "digits", "Which images to learn: scikit-learn's 8x8 digits (offline), MNIST or Fashion-MNIST.",
-          choices=DATASETS, group="data"),
-    Param("hidden", "int_list", (500, 500), "Hidden layer widths, first to last (e.g. 500,500).", low=4, high=4000,
-          unit="units", max_items=6, group="model"),
-    Param("pixels", "choice", "unit", "Pixel scaling: `unit` keeps [0, 1]; `standardize` subtracts the training "
-          "mean and divides by the standard deviation.", choices=("unit", "standardize"), group="data"),
-    Param("optimizer", "choice", "adam", "The optimiser of every layer.", choices=("adam", "sgd"), group="optimiser"),
-    Param("lr", "float", 0.01, "Learning rate.", low=1e-6, high=1.0, log=True, live=True, group="optimiser"),
-    Param("lr_decay", "choice", "none", "`linear` lowers the learning rate steadily to 0 by the end of training "
-          "(of each layer's phase, when layers train one after another).", choices=("none", "linear"),
-          group="optimiser"),
-    Param("momentum", "float", 0.9, "SGD momentum (ignored by Adam).", low=0.0, high=0.999, group="optimiser",
-          applies=("optimizer", "sgd")),
-    Param("weight_decay", "float", 0.0, "L2 weight decay.", low=0.0, high=0.1, group="optimiser"),
-    Param("batch_size", "int", 100, "Samples per step; 0 trains on the full training set every step.", low=0,
-          high=60000, unit="samples", group="schedule"),
-    Param("steps", "int", 1000, "Training steps (per layer when layers train one after another).", low=1,
-          high=1_000_000, unit="steps", group="schedule",
-          applies=Condition("epochs", (0.0,), reason="epochs decides the run length")),
-    Param("epochs", "float", 0.0, "If above 0, sets the steps to this many passes over the training set.", low=0.0,
-          high=500.0, unit="epochs", group="schedule"),
-    Param("eval_every", "int", 100, "Steps between evaluations while training.", low=1, high=100_000, unit="steps",
-          group="evaluation"),
-    Param("eval_samples", "int", 2000, "Held-out and training samples scored at each evaluation while training "
-          "(the final figures use the whole test set).", low=100, high=60000, unit="samples", group="evaluation"),
-]
 
 
 @dataclass
@@ -80,6 +52,11 @@ class ClassifierExperiment(Experiment):
 
     batch_source: Callable[[], tuple[torch.Tensor, torch.Tensor]] | None = None
     live_evaluations: bool = True
+    memory_knobs = KNOBS
+
+    @classmethod
+    def estimated_bytes(cls, params: Mapping[str, Any]) -> float | None:
+        return classifier_bytes(params)
 
     def __init__(self, params: Mapping[str, Any], seed: int = 0, device: str | torch.device = "cpu",
                  shared: ClassifierData | None = None):
@@ -102,6 +79,20 @@ class ClassifierExperiment(Experiment):
         self._cursor = 0
         self.samples_seen = 0
         self.confusion = np.zeros((self.num_classes, self.num_classes), dtype=np.int64)
+        if shared.source.stands_in_for is not None and self.p.get("dataset") != shared.source.name:
+            self._follow_fallback(shared.source.stands_in_for.train_size)
+
+    def _follow_fallback(self, asked_train_size: int) -> None:
+        """The digits stand in for a larger set: say so in `dataset`, and keep the evaluations per epoch."""
+        self.adjust("dataset", self.dataset_name)
+        asked = self.p["eval_every"]
+        cadence = max(1, round(asked * self.n_train / asked_train_size))
+        cadence = min(cadence, max(1, self.steps_per_phase // 10))  # and at least ten evaluations a phase
+        if cadence != asked:
+            self.adjust("eval_every", cadence)
+            self.notes.append(f"eval_every follows the smaller dataset: every {cadence} steps instead of {asked}, "
+                              f"the same evaluations per epoch ({self.n_train:,} training images, not "
+                              f"{asked_train_size:,}).")
 
     def _load_data(self) -> ClassifierData:
         data = load_dataset(self.p["dataset"], progress=_report_download)

@@ -18,11 +18,25 @@ from typing import Any
 
 from fflab.catalog import get_experiment
 from fflab.experiment import Experiment
+from fflab.memory_budget import check_memory
 from fflab.metric_log import MetricLog
 from fflab.run_settings import resolve_device
 from fflab.runner.spec import Command, CommandKind, RunSpec, Status
 from fflab.runner.training import TrainingLoop
 from fflab.scheduler import Scheduler, default_scheduler
+
+
+def usable_cores() -> int:
+    """The cores this process may use: its CPU affinity, and OMP_NUM_THREADS when that is set lower."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        cores = min(cores, int(os.environ.get("OMP_NUM_THREADS", "") or cores))
+    except ValueError:
+        pass
+    return max(1, cores)
 
 
 class Run:
@@ -40,6 +54,7 @@ class Run:
         self.id = uuid.uuid4().hex[:10]
         self.spec = spec
         self.experiment_cls = experiment_cls or get_experiment(spec.experiment)
+        check_memory(self.experiment_cls.estimated_bytes(spec.params), self.experiment_cls.memory_knobs)
         self.device = resolve_device(spec.device)
         self.scheduler = scheduler or default_scheduler()
         self.idle_timeout_s = idle_timeout_s
@@ -113,8 +128,8 @@ class Run:
         self._commands.put(Command(kind, payload))
 
     def thread_budget(self) -> int:
-        """Intra-op threads for this run: its share of the cores, capped by the experiment's own limit."""
-        share = max(1, (os.cpu_count() or 1) // self.scheduler.capacity)
+        """Intra-op threads for this run: its share of the usable cores, capped by the experiment's own limit."""
+        share = max(1, usable_cores() // self.scheduler.capacity)
         return min(share, self.experiment_cls.max_threads or share)
 
     # -- reading -----------------------------------------------------------

@@ -72,6 +72,7 @@ class TrainingLoop:
         set_status_reporter(lambda text: self._set(run.status, text))
         torch.set_num_threads(run.thread_budget())  # this thread's OpenMP team only
         run.experiment = run.experiment_cls(dict(run.spec.params), seed=run.spec.seed, device=run.device)
+        run.spec.params.update(run.experiment.adjusted)  # stored as run: the dataset actually used
         self._set(Status.QUEUED, "")
         self._take_snapshot(force=True)
         self._loop()

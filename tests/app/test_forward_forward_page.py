@@ -176,3 +176,12 @@ def test_a_blow_up_is_named_on_the_page_and_the_loss_chart_offers_a_log_scale():
     assert not at.exception
     loss = next(c for c in at.get("plotly_chart") if c.key == "chart-loss")
     assert '"type":"log"' in loss.proto.spec.replace(" ", "")
+
+
+def test_settings_over_the_memory_budget_are_refused_at_start_with_the_reason():
+    at = page({"dataset": "mnist", "hidden": "4000,4000,4000,4000,4000,4000", "batch_size": "0",
+               "eval_samples": "60000", "steps": "5"})
+    button(at, "Start").click().run()
+    assert not at.exception
+    assert any("memory: this run would need about" in e.value for e in at.error)
+    assert not button(at, "Start").disabled and "running" not in status_text(at)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+
 from app_helpers import FAST, button, live_run, metric, page, status_text, wait_for
 
+from fflab.app.engine import all_engines
 from fflab.runner import Status
 from fflab.store import RunStore
 
@@ -12,28 +15,24 @@ def test_a_second_tab_reattaches_to_the_live_runs_and_a_reload_after_the_end_reo
     first = page({**FAST, "seed": "4"})
     first.toggle(key="ff.baseline").set_value(True).run()
     button(first, "Start").click().run()
-    ff, bp = live_run("ff"), live_run("bp")
+    runs = {"ff": live_run("ff"), "bp": live_run("bp")}
     key = first.query_params["run"]
-    assert key == ff.id == ff.group_key == bp.group_key
+    assert key == runs["ff"].id == runs["ff"].group_key == runs["bp"].group_key
 
     second = page({"run": key})  # a new session: nothing but the key in its URL
     assert not second.exception
     assert "running" in status_text(second) or "queued" in status_text(second)
     assert second.sidebar.text_input(key="ff.param.hidden").value == "32,32"  # the run's settings, not the preset's
     assert second.text_input(key="ff.seed").value == "4" and second.toggle(key="ff.baseline").value
-    wait_for(second, lambda a: len(ff.log) > 0 and len(bp.log) > 0)  # both train, side by side
+    wait_for(second, lambda a: all(len(run.log) > 0 for run in runs.values()))  # both train, side by side
     button(second, "Stop").click()  # commands from the second tab reach the same runs
-    wait_for(second, lambda a: ff.status is Status.STOPPED and bp.status is Status.STOPPED)
-    wait_for(second, lambda a: ff.wait(0) and bp.wait(0))
+    wait_for(second, lambda a: all(run.status is Status.STOPPED and run.wait(0) for run in runs.values()))
     assert sorted((r.role, r.experiment) for r in RunStore().group(key)) == [("bp", "bp"), ("ff", "ff")]
 
-    for run in (ff, bp):  # the process no longer holds them: only the store can answer
+    for run in runs.values():  # the process no longer holds them: only the store can answer
         run._thread.join(10)
-    del ff, bp, run
-    import gc
-
-    from fflab.app.engine import all_engines
-
+    runs.clear()
+    del run
     for engine in all_engines():
         engine.forget()
     gc.collect()

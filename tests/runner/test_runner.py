@@ -191,8 +191,18 @@ def test_status_reported_while_preparing_reaches_the_run():
 
 
 def test_thread_budget_is_the_runs_share_capped_by_the_experiment(monkeypatch):
-    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(8)))
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     assert make_run(Scheduler(2)).thread_budget() == 4
     assert make_run(Scheduler(16)).thread_budget() == 1
     monkeypatch.setattr(Counter, "max_threads", 1)
     assert make_run(Scheduler(1)).thread_budget() == 1
+
+
+def test_thread_budget_follows_the_cpu_affinity_and_omp_num_threads(monkeypatch):
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {3})  # pinned to one core of many
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    assert make_run(Scheduler(1)).thread_budget() == 1
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(8)))
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    assert make_run(Scheduler(1)).thread_budget() == 2

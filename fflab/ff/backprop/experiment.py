@@ -12,7 +12,8 @@ from torch import nn
 from fflab.experiment import Preset
 from fflab.ff.backprop.snapshot import BackpropSnapshot
 from fflab.ff.backprop.text import BP_TEACHING
-from fflab.ff.classifier import SHARED_PARAMS, ClassifierData, ClassifierExperiment
+from fflab.ff.classifier import ClassifierData, ClassifierExperiment
+from fflab.ff.classifier_params import SHARED_PARAMS
 from fflab.params import ParamSpec
 
 BP_PRESETS = {

@@ -15,7 +15,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from fflab.experiment import load_state_of_parts, state_of_parts
-from fflab.ff.classifier import SHARED_PARAMS, MultiPredictorClassifier
+from fflab.ff.classifier import MultiPredictorClassifier
+from fflab.ff.classifier_params import SHARED_PARAMS
 from fflab.ff.cwc.core import cfse_blocks, class_goodness, class_goodness_matrix, cwc_loss, true_and_rival_goodness
 from fflab.ff.cwc.presets import CWC_PRESETS
 from fflab.ff.cwc.snapshot import CwCSnapshot

@@ -14,7 +14,8 @@ import torch
 from torch import nn
 
 from fflab.experiment import load_state_of_parts, state_of_parts
-from fflab.ff.classifier import SHARED_PARAMS, MultiPredictorClassifier
+from fflab.ff.classifier import MultiPredictorClassifier
+from fflab.ff.classifier_params import SHARED_PARAMS
 from fflab.ff.core import collaborative_goodness
 from fflab.ff.dff.core import (
     DISTANCES,

@@ -1,6 +1,6 @@
 """The hyperparameters of `ff`, one declaration each (the race and the γ sweep reuse them)."""
 
-from fflab.ff.classifier import SHARED_PARAMS
+from fflab.ff.classifier_params import SHARED_PARAMS
 from fflab.ff.forward_forward.bio import BIO_PARAMS
 from fflab.ff.negatives import NEGATIVE_KNOBS, NEGATIVE_STRATEGIES
 from fflab.params import Condition, Param, ParamSpec

@@ -1,6 +1,6 @@
 """The hyperparameters of `scff`, one declaration each."""
 
-from fflab.ff.classifier import SHARED_PARAMS
+from fflab.ff.classifier_params import SHARED_PARAMS
 from fflab.ff.scff.core import ACTIVATIONS, NORMS
 from fflab.params import Param, ParamSpec
 
