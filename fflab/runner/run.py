@@ -75,6 +75,7 @@ class Run:
         # Written by the page or the CLI, read by the training thread:
         self.delay_s = 0.0
         self.last_seen = time.monotonic()
+        self.last_read = 0.0  # when a page last polled: snapshots are taken only while one does
         self.created_at = time.time()
         self._runner_notes: list[str] = []
         self.warnings: list[str] = []  # something went wrong but the run goes on (a blow-up)
@@ -112,7 +113,7 @@ class Run:
 
     def touch(self) -> None:
         """Called by a page that is still watching; an unwatched run is paused."""
-        self.last_seen = time.monotonic()
+        self.last_seen = self.last_read = time.monotonic()
 
     def wait(self, timeout: float | None = None) -> bool:
         return self._finished.wait(timeout)

@@ -40,7 +40,8 @@ def test_a_second_tab_reattaches_to_the_live_runs_and_a_reload_after_the_end_reo
     third = page({"run": key})
     assert not third.exception
     text = status_text(third)
-    assert "stopped" in text and "saved run" in text
+    said = [m.value for m in [*third.error, *third.warning, *third.info]]
+    assert "stopped" in text and "saved run" in text, (text, said, RunStore().group(key))
     assert metric(third, "Test accuracy").endswith("%")
     assert {c.key for c in third.get("plotly_chart")} >= {"chart-accuracy"}
     assert not button(third, "Start").disabled  # start again with these settings

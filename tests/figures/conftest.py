@@ -36,6 +36,12 @@ def bp_records(steps: int = 1000, eval_every: int = 100, batch: int = 64) -> lis
     return records
 
 
+@pytest.fixture(autouse=True)
+def _validate_figures(monkeypatch):
+    """Every property of every figure checked by plotly here (the live app skips that, for speed)."""
+    monkeypatch.setenv("FFLAB_VALIDATE_FIGURES", "1")
+
+
 @pytest.fixture
 def records() -> list[dict]:
     return ff_records()
