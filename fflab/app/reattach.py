@@ -21,10 +21,11 @@ def reattach(engine: Engine, lab: LabState) -> None:
         return
     lab.attach_pending = False
     key = lab.run_key or ""
-    runs: dict[str, Any] = live_group(key)
-    if not runs:
-        runs = _stored(key, lab)
-        if runs is None:
+    live: dict[str, Any] = live_group(key)
+    runs: dict[str, Any] | None = live
+    if not live or all(run.status.terminal for run in live.values()):  # ended: the store has it all
+        runs = _stored(key, lab, quiet=bool(live)) or live  # (a failed run is not stored: show it as it ended)
+        if not runs:
             return
     wanted = {lab.experiment, *([lab.baseline_name] if lab.baseline_name else [])}
     runs = {role: run for role, run in runs.items() if role in wanted}
@@ -37,7 +38,7 @@ def reattach(engine: Engine, lab: LabState) -> None:
     engine.adopt(runs)
 
 
-def _stored(key: str, lab: LabState) -> dict[str, Any] | None:
+def _stored(key: str, lab: LabState, quiet: bool = False) -> dict[str, Any] | None:
     try:
         from fflab.store import RunStore
         from fflab.store.reopen import reopen_group
@@ -48,6 +49,8 @@ def _stored(key: str, lab: LabState) -> dict[str, Any] | None:
     except Exception as exc:  # a broken store must not take the page down
         lab.messages.append(("error", f"Could not read run {quoted(key)} from the store: {type(exc).__name__}: {exc}"))
         lab.run_key = None
+        return None
+    if not runs and quiet:
         return None
     if not runs:
         lab.messages.append(("error", f"Run {quoted(key)} is not training and is not among the saved runs (runs "
