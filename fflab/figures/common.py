@@ -76,8 +76,21 @@ def figure(
             layout[axis] = {"title": {"text": text}, **layout.get(axis, {})}
     settings.update(layout)
     settings.setdefault("template", NO_TEMPLATE)
+    _axis_from_zero_for_one_point(traces, settings)
     validate = bool(os.environ.get(VALIDATE_ENV))
     return go.Figure(data=list(traces), layout=settings, _validate=validate)
+
+
+def _axis_from_zero_for_one_point(traces: Sequence[Any], settings: dict[str, Any]) -> None:
+    """One x value (a single evaluation) would get an axis of 4999 to 5001: show it from 0 instead."""
+    lists = [t.get("x") for t in traces if isinstance(t, dict)]
+    if not lists or any(x is None or len(x) != 1 for x in lists):
+        return
+    values = {x[0] for x in lists}
+    axis = settings.get("xaxis", {})
+    value = values.pop() if len(values) == 1 else None
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 and "range" not in axis:
+        settings["xaxis"] = {**axis, "range": [0, value * 1.05]}
 
 
 def numeric_array(value: Any, dtype: Any = np.float64) -> np.ndarray | None:

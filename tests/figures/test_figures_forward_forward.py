@@ -208,3 +208,12 @@ def test_accuracy_waits_for_an_evaluation(make_ff_records):
     no_eval = make_ff_records(steps=100, eval_every=1000)
     for series in ({}, {"FF": []}, {"FF": no_eval}):
         assert is_waiting(accuracy_figure(series, chance=0.1))
+
+
+def test_a_single_evaluation_is_shown_on_an_axis_from_zero():
+    from fflab.figures.forward_forward import accuracy_figure
+
+    fig = accuracy_figure({"FF": [{"step": 50.0, "samples": 5000.0, "test_accuracy": 0.5}]})
+    assert tuple(fig.layout.xaxis.range) == (0, 5250.0)
+    two = accuracy_figure({"FF": [{"samples": 5000.0, "test_accuracy": 0.5}, {"samples": 9000.0, "test_accuracy": 0.6}]})
+    assert two.layout.xaxis.range is None  # plotly's own range for a real curve
