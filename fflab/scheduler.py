@@ -148,13 +148,22 @@ def _positive_int(env: str) -> int | None:
         raise ValueError(f"{env} must be a whole number of runs, not {raw[:40]!r}") from exc
 
 
-def default_capacity() -> int:
-    """FFLAB_MAX_ACTIVE_RUNS, else one run computing per two usable cores (torch uses several threads per run)."""
+def usable_cores() -> int:
+    """The cores this process may use: its CPU affinity, and OMP_NUM_THREADS when that is set lower."""
     try:
         cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 2
-    return _positive_int("FFLAB_MAX_ACTIVE_RUNS") or max(1, cores // 2)
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 1
+    try:
+        cores = min(cores, int(os.environ.get("OMP_NUM_THREADS", "") or cores))
+    except ValueError:
+        pass
+    return max(1, cores)
+
+
+def default_capacity() -> int:
+    """FFLAB_MAX_ACTIVE_RUNS, else one run computing per two usable cores (torch uses several threads per run)."""
+    return _positive_int("FFLAB_MAX_ACTIVE_RUNS") or max(1, usable_cores() // 2)
 
 
 def default_max_sharing(capacity: int) -> int:

@@ -95,11 +95,11 @@ def _status(role: str, run: Run, lab: LabState) -> None:
             position = run.queue_position if run.status is Status.QUEUED else None
             details = [f"position {position + 1} in the queue: the server lets {run.scheduler.max_sharing} runs "
                        f"share the CPU at once and they all are"] if position is not None else []
-            if run.status is Status.RUNNING and getattr(run, "sharing_with", 0):
+            if run.status is Status.RUNNING and run.sharing_with:
                 details.append(f"taking turns at the CPU with {run.sharing_with} other "
                                + ("run" if run.sharing_with == 1 else "runs"))
             details += [run.status_note] if run.status_note else []
-            details += [run.origin] if hasattr(run, "origin") else []  # reopened from the store
+            details += [run.origin] if run.origin else []  # reopened from the store
             if details:
                 text += " · " + "; ".join(details)
             if run.status is Status.FINISHED and "test_accuracy" in run.final_metrics:
@@ -108,7 +108,7 @@ def _status(role: str, run: Run, lab: LabState) -> None:
         exp = run.experiment
         if exp is not None and not run.status.terminal:
             st.progress(run.progress, text=f"step {exp.steps_done:,} of {exp.total_steps:,}")
-        for warning in getattr(run, "warnings", ()):
+        for warning in run.warnings:
             st.warning(warning, icon=":material/warning:")
         for note in run.notes:
             st.info(note)

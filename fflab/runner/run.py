@@ -7,7 +7,6 @@ thread, driven by its `TrainingLoop`, writes them.
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 import time
@@ -23,20 +22,7 @@ from fflab.metric_log import MetricLog
 from fflab.run_settings import resolve_device
 from fflab.runner.spec import Command, CommandKind, RunSpec, Status
 from fflab.runner.training import TrainingLoop
-from fflab.scheduler import Scheduler, default_scheduler
-
-
-def usable_cores() -> int:
-    """The cores this process may use: its CPU affinity, and OMP_NUM_THREADS when that is set lower."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        cores = os.cpu_count() or 1
-    try:
-        cores = min(cores, int(os.environ.get("OMP_NUM_THREADS", "") or cores))
-    except ValueError:
-        pass
-    return max(1, cores)
+from fflab.scheduler import Scheduler, default_scheduler, usable_cores
 
 
 class Run:
@@ -79,6 +65,7 @@ class Run:
         self.created_at = time.time()
         self._runner_notes: list[str] = []
         self.warnings: list[str] = []  # something went wrong but the run goes on (a blow-up)
+        self.origin = ""  # where a run shown on a page came from, when not from this process (see store.reopen)
         self._commands: queue.Queue[Command] = queue.Queue()
         self._training = TrainingLoop(self, self._commands)
         self._thread = threading.Thread(target=self._main, name=f"fflab-run-{self.id}", daemon=True)

@@ -40,6 +40,7 @@ class ReopenedRun:
         self.error: str | None = None
         self.traceback: str | None = None
         self.queue_position: int | None = None
+        self.sharing_with = 0
         self.progress = 1.0
         reasons = [n[len(DIVERGED_PREFIX):] for n in summary.notes if n.startswith(DIVERGED_PREFIX)]
         self.status_note = reasons[0] if reasons else ""
