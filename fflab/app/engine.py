@@ -27,6 +27,7 @@ DEFAULT_IDLE_S = 60.0
 ABANDON_ENV = "FFLAB_ABANDON_S"
 DEFAULT_ABANDON_S = 900.0
 POLLING = (Status.QUEUED, Status.RUNNING)
+ACK_WAIT_S = 0.25  # how long a click waits for the run to take its command (a step ends first)
 
 _ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
 # Every run by id while something holds it: a live run's own thread does, so it stays listed until it ends.
@@ -144,9 +145,14 @@ class Engine:
             run.touch()
 
     # -- commands on every run (of the given roles) that has not ended ----
-    def _command(self, roles: Iterable[str] | None, command: Callable[[Run], None], poke_s: float = 2.0) -> None:
-        for run in self.live_runs(roles):
-            command(run)
+    def _command(self, roles: Iterable[str] | None, command: Callable[[Run], threading.Event],
+                 poke_s: float = 2.0) -> None:
+        """Send the command, then wait up to ACK_WAIT_S for the training threads to apply it (between
+        steps), so the redraw that follows the click already shows its effect."""
+        applied = [command(run) for run in self.live_runs(roles)]
+        deadline = time.monotonic() + ACK_WAIT_S
+        for event in applied:
+            event.wait(max(0.0, deadline - time.monotonic()))
         self.poke(poke_s)
 
     def pause(self, roles: Iterable[str] | None = None) -> None:

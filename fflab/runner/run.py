@@ -76,18 +76,18 @@ class Run:
         self._thread.start()
         return self
 
-    def pause(self) -> None:
-        self._send("pause")
+    def pause(self) -> threading.Event:
+        return self._send("pause")
 
-    def resume(self) -> None:
+    def resume(self) -> threading.Event:
         self.touch()
-        self._send("resume")
+        return self._send("resume")
 
-    def step_once(self) -> None:
-        self._send("step")
+    def step_once(self) -> threading.Event:
+        return self._send("step")
 
-    def stop(self) -> None:
-        self._send("stop")
+    def stop(self) -> threading.Event:
+        return self._send("stop")
 
     def set_params(self, **changes: Any) -> None:
         """Check live changes now (raising ParamError), apply them between steps."""
@@ -112,8 +112,11 @@ class Run:
     def add_warning(self, text: str) -> None:
         self.warnings.append(text)
 
-    def _send(self, kind: CommandKind, payload: Any = None) -> None:
-        self._commands.put(Command(kind, payload))
+    def _send(self, kind: CommandKind, payload: Any = None) -> threading.Event:
+        """Queue a command; the event is set once the training thread has applied it."""
+        command = Command(kind, payload)
+        self._commands.put(command)
+        return command.applied
 
     def thread_budget(self) -> int:
         """Intra-op threads for this run: its share of the usable cores, capped by the experiment's own limit."""

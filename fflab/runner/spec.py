@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -47,7 +48,11 @@ CommandKind = Literal["pause", "resume", "step", "stop", "update"]
 
 @dataclass(frozen=True)
 class Command:
-    """One command for a run's training thread; `payload` holds an update's checked values."""
+    """One command for a run's training thread; `payload` holds an update's checked values.
+
+    The thread sets `applied` once the command has taken effect (between steps), so that a page
+    can wait a moment and draw the new status in the same redraw as the click."""
 
     kind: CommandKind
     payload: Any = None
+    applied: threading.Event = field(default_factory=threading.Event, compare=False, repr=False)

@@ -140,6 +140,7 @@ class TrainingLoop:
         while True:
             if command.kind == "stop":
                 self._end(Status.STOPPED)
+                command.applied.set()
                 return False
             if command.kind == "pause":
                 self.paused = True
@@ -155,6 +156,7 @@ class TrainingLoop:
                     self._set(Status.PAUSED, "")
             elif command.kind == "update" and self.run.experiment is not None:
                 self.run.experiment.apply_live(command.payload)  # checked by `Run.set_params`
+            command.applied.set()
             try:
                 command = self.commands.get_nowait()
             except queue.Empty:

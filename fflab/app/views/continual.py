@@ -9,6 +9,7 @@ from fflab.app.views.common import chart, pct
 from fflab.figures.continual import LABELS, accuracy_matrix_figure, seen_accuracy_figure
 from fflab.runner import Run
 from fflab.studies.continual.experiment import ContinualSnapshot
+from fflab.studies.continual.verdict import verdict
 
 
 def continual_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> None:
@@ -33,3 +34,6 @@ def continual_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: La
     st.dataframe(rows, hide_index=True, key="continual-table")
     st.caption("GEM's measures on the tasks reached: average accuracy after the last task; forgetting, the mean "
                "drop from each task's best accuracy to its last; backward transfer, last minus just-learnt.")
+    said = verdict(final)
+    if said:
+        st.markdown("**What this run shows.** " + " ".join(said) + " One seed: a gap of a point or two is noise.")
