@@ -6,7 +6,7 @@ For each pair it trains the run once headless (`python -m fflab run`) and once f
 `streamlit run app.py` (Debian's Chromium via Playwright), and reads each run's training time from the
 run store (`elapsed_s`: training only, both ways). While the page trains it samples the main chart:
 how many times a second its newest point moved (the redraw rate the viewer sees); after the run it
-clicks Pause on a second run and times how long the page takes to say "paused". Prints the medians and
+clicks Pause on a second run and times, inside the page, how long the page takes to say "paused". Prints the medians and
 the ratio page ÷ headless (1.0: watching is free).
 """
 
@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-PAGES = {"ff": ("forward_forward", "chart-accuracy"), "fastweights-delay": ("fast_weights", "fw-delay-loss")}
+PAGES = {"ff": ("forward_forward", "chart-goodness-means"), "fastweights-delay": ("fast_weights", "fw-delay-loss")}
 
 
 def _port() -> int:
@@ -98,22 +98,37 @@ def _from_page(args, url, page, env) -> tuple[float, float]:
     return _latest_elapsed(env), moves / seconds if seconds > 0 else 0.0
 
 
+# Records, in the page, when the status first shows `word` (performance.now(), the page's own clock).
+WATCH_STATUS = """([cls, word]) => { window.__shown = null; const box = () => document.querySelector(cls);
+    const seen = () => { if (window.__shown === null && (box() || {}).innerText?.includes(word))
+        window.__shown = performance.now(); };
+    if (window.__watch) window.__watch.disconnect();
+    window.__watch = new MutationObserver(seen);
+    window.__watch.observe(document.body, {subtree: true, childList: true, characterData: true}); }"""
+
+
+def click_latency(page, button: str, status_class: str, word: str) -> float:
+    """Seconds from a click on the button (where it is now, as a hand would click: Playwright's own click waits
+    for the page to hold still first) to the status showing `word`, timed inside the page."""
+    page.evaluate(WATCH_STATUS, [status_class, word])
+    box = page.get_by_role("button", name=button, exact=True).bounding_box()
+    clicked = page.evaluate("performance.now()")
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function("() => window.__shown !== null", polling=20)
+    return (page.evaluate("window.__shown") - clicked) / 1000
+
+
 def _pause_latency(args, url, page) -> float:
     slug, _ = PAGES[args.experiment]
     page.goto(f"{url}/{slug}?preset={args.preset}&steps=1000000&epochs=0")
     _idle(page)
     page.get_by_role("button", name="Start", exact=True).click()
-    page.wait_for_function(f"""() => (document.querySelector('.st-key-status-{args.experiment}') || {{}})
-        .innerText?.includes('running')""")
+    status = f".st-key-status-{args.experiment}"
+    page.wait_for_function(f"() => (document.querySelector('{status}') || {{}}).innerText?.includes('running')")
     time.sleep(2)
-    clicked = time.monotonic()
-    page.get_by_role("button", name="Pause", exact=True).click()
-    page.wait_for_function(f"""() => (document.querySelector('.st-key-status-{args.experiment}') || {{}})
-        .innerText?.includes('paused')""", polling=20)
-    latency = time.monotonic() - clicked
+    latency = click_latency(page, "Pause", status, "paused")
     page.get_by_role("button", name="Stop", exact=True).click()
-    page.wait_for_function(f"""() => (document.querySelector('.st-key-status-{args.experiment}') || {{}})
-        .innerText?.includes('stopped')""")
+    page.wait_for_function(f"() => (document.querySelector('{status}') || {{}}).innerText?.includes('stopped')")
     return latency
 
 

@@ -29,17 +29,20 @@ def roles(lab: LabState) -> list[str]:
     return [lab.experiment] + ([lab.baseline_name] if lab.baseline_name else [])
 
 
-def status_signature(engine: Engine, lab: LabState) -> tuple:
-    """What the buttons depend on; the live view reruns the page when it changes."""
-    return tuple((role, run.id, run.status.value) for role, run in engine.items(roles(lab)))
+def page_signature(engine: Engine, lab: LabState) -> tuple:
+    """What the page outside the live fragment depends on: which runs there are and whether one is going (the
+    sidebar locks), and the run settings (the URL); the fragment reruns the page when this changes."""
+    runs = tuple((role, run.id) for role, run in engine.items(roles(lab)))
+    return runs, engine.any_live(roles(lab)), lab.seed, lab.device, lab.baseline, lab.bp_lr, lab.run_key
 
 
-def _drawn_key(lab: LabState) -> str:
-    return f"{lab.experiment}.drawn-statuses"
+def remember_page(engine: Engine, lab: LabState) -> None:
+    """Called by a whole-page run: what it drew the page for."""
+    st.session_state[f"{lab.experiment}.drawn-page"] = page_signature(engine, lab)
 
 
-def buttons_stale(engine: Engine, lab: LabState) -> bool:
-    return st.session_state.get(_drawn_key(lab)) != status_signature(engine, lab)
+def page_stale(engine: Engine, lab: LabState) -> bool:
+    return st.session_state.get(f"{lab.experiment}.drawn-page") != page_signature(engine, lab)
 
 
 def build_specs(lab: LabState) -> dict[str, RunSpec]:
@@ -167,8 +170,9 @@ def _seed_widget(key: str, value: Any) -> None:
 
 # -- drawing ------------------------------------------------------------------
 def render_controls(engine: Engine, lab: LabState) -> None:
+    """Drawn inside the live fragment: a click redraws only the fragment, the command already applied
+    (`Engine._command`), so the status below shows its effect in the same redraw."""
     page_roles = roles(lab)
-    st.session_state[_drawn_key(lab)] = status_signature(engine, lab)
     runs = [run for _, run in engine.items(page_roles)]
     statuses = {run.status for run in runs}
     live = any(not status.terminal for status in statuses)
@@ -229,6 +233,13 @@ def render_controls(engine: Engine, lab: LabState) -> None:
                            help=f"Learning rate of the backprop baseline; empty uses the same lr as "
                                 f"{lab.experiment}. {lr_param.describe()}")
         _errors(lab, ["bp_lr"])
+
+
+def show_messages(lab: LabState) -> None:
+    """One-off messages from callbacks (a refused Start), shown once."""
+    while lab.messages:
+        kind, text = lab.messages.pop(0)
+        (st.error if kind == "error" else st.info)(plain(text))
 
 
 def _errors(lab: LabState, names: list[str]) -> None:

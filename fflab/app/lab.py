@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from fflab.app.controls import apply_live_change, render_controls, roles
+from fflab.app.controls import apply_live_change, remember_page, roles
 from fflab.app.engine import get_engine
 from fflab.app.live import View, render_live
 from fflab.app.param_panel import load_values, render_param_panel
@@ -40,7 +40,7 @@ def experiment_lab(name: str, baseline: str | None = None, view: View | None = N
         if locked:
             st.caption("Greyed-out parameters cannot change while a run is going; stop it first.")
     _messages(lab)
-    render_controls(engine, lab)
+    remember_page(engine, lab)
     if view is None:
         from fflab.app.views.catalog import VIEWS
         from fflab.app.views.forward_forward import classifier_view
@@ -80,7 +80,7 @@ def _load_preset(exp_cls: type[Experiment], lab: LabState, key: str) -> None:
 
 
 def _messages(lab: LabState) -> None:
-    """URL problems (until fixed or dismissed) and one-off messages from callbacks."""
+    """URL problems, until fixed or dismissed (a callback's one-off messages show under the controls)."""
     while lab.url_warnings:  # shown once
         st.warning(plain(lab.url_warnings.pop(0)))
     spec = get_experiment(lab.experiment).params
@@ -90,9 +90,6 @@ def _messages(lab: LabState) -> None:
     if lab.url_errors:
         st.button("Use the values shown", key=f"{lab.experiment}.accept-url", on_click=_accept_url, args=(lab,),
                   help="Dismiss the problems from the link and keep the values now in the widgets.")
-    while lab.messages:
-        kind, text = lab.messages.pop(0)
-        (st.error if kind == "error" else st.info)(plain(text))
 
 
 def _accept_url(lab: LabState) -> None:
