@@ -68,7 +68,7 @@ def title_of(run: Run) -> str:
 def _live_view(engine: Engine, lab: LabState, polling: bool, view: View) -> None:
     page_roles = roles(lab)
     engine.touch(page_roles)
-    if (polling and not engine.needs_polling(page_roles)) or page_stale(engine, lab):
+    if polling != engine.needs_polling(page_roles) or page_stale(engine, lab):  # e.g. Resume after a long pause
         st.rerun(scope="app")  # new refresh rate, the sidebar (un)locked, the URL, final metrics
     render_controls(engine, lab)
     show_messages(lab)
