@@ -35,11 +35,13 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def _server(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+def start_server(env: dict[str, str], log: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """`streamlit run app.py` on a free loopback port (its output to `log`, else dropped); waits until healthy."""
     port = _port()
+    out = log.open("w") if log else subprocess.DEVNULL
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                                "--server.address", "127.0.0.1", "--server.headless", "true"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -48,7 +50,8 @@ def _server(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
                     return server, url
         except OSError:
             time.sleep(0.3)
-    raise RuntimeError("streamlit did not start")
+    server.kill()
+    raise RuntimeError(f"streamlit did not start{f'; its log: {log}' if log else ''}")
 
 
 def _latest_elapsed(env: dict[str, str]) -> float:
@@ -142,7 +145,7 @@ def main() -> None:
     env = dict(os.environ, FFLAB_HOME=home, FFLAB_OFFLINE=os.environ.get("FFLAB_OFFLINE", "1"))
     from playwright.sync_api import sync_playwright
 
-    server, url = _server(env)
+    server, url = start_server(env)
     headless, paged, redraws, pauses = [], [], [], []
     try:
         with sync_playwright() as p:

@@ -21,17 +21,16 @@ import argparse
 import asyncio
 import os
 import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from live_overhead import start_server  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 MAX_SESSIONS = 40
 STATUS = ".st-key-status-ff"
@@ -47,29 +46,6 @@ class Session:
 
 
 # -- the server and its process tree ------------------------------------------------
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _server(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
-    port = _port()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.address", "127.0.0.1", "--server.headless", "true"],
-                              cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return server, url
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise RuntimeError(f"streamlit did not start; its log: {log}")
-
-
 def _cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
@@ -205,7 +181,7 @@ def main() -> None:
         home = Path(tempfile.mkdtemp(prefix=f"fflab-workshop-{n}-"))
         env = dict(os.environ, FFLAB_HOME=str(home), FFLAB_OFFLINE=os.environ.get("FFLAB_OFFLINE", "1"))
         log = home / "server.log"
-        server, url = _server(env, log)
+        server, url = start_server(env, log)
         try:
             results, load = asyncio.run(_workshop(n, url, args, server.pid))
         finally:
