@@ -169,7 +169,7 @@ def _seed_widget(key: str, value: Any) -> None:
 
 
 # -- drawing ------------------------------------------------------------------
-def render_controls(engine: Engine, lab: LabState) -> None:
+def render_buttons(engine: Engine, lab: LabState) -> None:
     """Drawn inside the live fragment: a click redraws only the fragment, the command already applied
     (`Engine._command`), so the status below shows its effect in the same redraw."""
     page_roles = roles(lab)
@@ -195,6 +195,13 @@ def render_controls(engine: Engine, lab: LabState) -> None:
     if blocked and not live:
         st.caption("Start is disabled until the problem above is fixed.")
 
+
+def render_settings(engine: Engine, lab: LabState) -> None:
+    """Speed, seed, device and the baseline: drawn by the whole page, outside the live fragment (they lock
+    while a run is going, and a start or end reruns the page). Text boxes redrawn by the fragment's timer could
+    send an empty value back after a reload, which read as a bad seed and disabled Start."""
+    live = engine.any_live(roles(lab))
+    exp = lab.experiment
     cols = st.columns([1.8, 1, 1, 1.5, 1.1])
     speed = RUN_PARAMS["speed"]
     key = f"{exp}.speed"

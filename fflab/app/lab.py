@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from fflab.app.controls import apply_live_change, remember_page, roles
+from fflab.app.controls import apply_live_change, remember_page, render_settings, roles
 from fflab.app.engine import get_engine
 from fflab.app.live import View, render_live
 from fflab.app.param_panel import load_values, render_param_panel
@@ -46,6 +46,7 @@ def experiment_lab(name: str, baseline: str | None = None, view: View | None = N
         from fflab.app.views.forward_forward import classifier_view
 
         view = VIEWS.get(name, classifier_view)
+    render_settings(engine, lab)
     render_live(engine, lab, view)
     sync_url(exp_cls, lab)
 

@@ -3,9 +3,9 @@
 A fragment with `run_every` set only while a run computes, waits for a slot or
 has just been sent a command. Each redraw reads what the runs logged since the
 last one (`MetricLog.since`), appends it to this session's copy (bounded), and
-rebuilds each figure from that copy with a stable key. The run controls are
-drawn inside the fragment, so a click on Pause, Resume or Step redraws only the
-fragment, with the command already applied (`Engine._command`): 0.17 s from the
+rebuilds each figure from that copy with a stable key. The run buttons are
+drawn inside the fragment (the settings row above them is not), so a click
+on Pause, Resume or Step redraws only the fragment, with the command already applied (`Engine._command`): 0.17 s from the
 click to "paused" on the page in `benchmarks/live_overhead.py`, against 0.95 s
 when a click reran the whole page. When the runs stop needing polls, or a run
 started or ended (the sidebar locks or unlocks), it reruns the whole page, so
@@ -19,7 +19,7 @@ from typing import Any
 
 import streamlit as st
 
-from fflab.app.controls import page_stale, render_controls, roles, show_messages
+from fflab.app.controls import page_stale, render_buttons, roles, show_messages
 from fflab.app.engine import Engine
 from fflab.app.url_state import LabState
 from fflab.app.views.common import pct
@@ -70,7 +70,7 @@ def _live_view(engine: Engine, lab: LabState, polling: bool, view: View) -> None
     engine.touch(page_roles)
     if polling != engine.needs_polling(page_roles) or page_stale(engine, lab):  # e.g. Resume after a long pause
         st.rerun(scope="app")  # new refresh rate, the sidebar (un)locked, the URL, final metrics
-    render_controls(engine, lab)
+    render_buttons(engine, lab)
     show_messages(lab)
     runs = dict(engine.items(page_roles))
     _forget_old_records(engine)
