@@ -22,7 +22,7 @@ import streamlit as st
 from fflab.app.controls import page_stale, render_buttons, roles, show_messages
 from fflab.app.engine import Engine
 from fflab.app.url_state import LabState
-from fflab.app.views.common import pct
+from fflab.app.views.common import pct, preload_charts
 from fflab.runner import Run, Status
 from fflab.runner.blowup import learning_rates
 
@@ -76,6 +76,7 @@ def _live_view(engine: Engine, lab: LabState, polling: bool, view: View) -> None
     _forget_old_records(engine)
     if not runs:
         st.info("No run yet. Choose a preset and parameters in the sidebar, then press **Start**.")
+        preload_charts()
         return
     records = {role: records_of(run) for role, run in runs.items()}
     if engine.store_problem:

@@ -27,6 +27,22 @@ def test_digits_split_and_format() -> None:
     assert data.note == ""
 
 
+def test_digits_read_from_the_file_are_scikit_learns_own() -> None:
+    from sklearn.datasets import load_digits as sk_digits
+
+    from fflab.data.datasets import _digits_table
+
+    pixels, labels = _digits_table()
+    bunch = sk_digits()
+    assert np.array_equal(pixels, bunch.data) and np.array_equal(labels, bunch.target)
+
+
+def test_loading_the_digits_does_not_import_scikit_learn() -> None:
+    code = "import sys; from fflab.data import load_dataset; load_dataset('digits'); print('sklearn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_loads_local_files(tmp_path: Path, synthetic: Synthetic) -> None:
     synthetic.write(tmp_path / "mnist")
     data = load_dataset("mnist", data_dir=tmp_path, fallback=False)
