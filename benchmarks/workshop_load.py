@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import os
 import re
+import signal
 import statistics
 import sys
 import tempfile
@@ -196,6 +197,7 @@ def main() -> None:
     args = parser.parse_args()
     if any(not 1 <= n <= MAX_SESSIONS for n in args.sessions):
         parser.error(f"--sessions: each N from 1 to {MAX_SESSIONS}")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `timeout` or kill: still stop the server, browser
     rows = []
     for n in args.sessions:
         home = Path(tempfile.mkdtemp(prefix=f"fflab-workshop-{n}-"))
