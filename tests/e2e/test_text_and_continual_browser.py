@@ -41,7 +41,8 @@ def test_the_accuracy_matrices_fill_in_task_by_task(app_url, page):
     start_and_watch(page, "continual", "chart-continual-seen", may_finish=True)
     wait_for(lambda: _rows_filled(page) >= 1, what="the first row of the accuracy matrix")
     wait_for(lambda: _rows_filled(page) >= 2, timeout=150, what="a second row (filling in, task by task)")
-    assert plot(page, "chart-continual-matrix", "gd.data.length") == 3
+    # read again until drawn: the run may end here, and the page's rerun replaces the chart for a moment
+    wait_for(lambda: plot(page, "chart-continual-matrix", "gd.data.length") == 3, what="three learners' matrices")
     # 5 tasks of 60 steps: a fast machine finishes before a Stop could land, so let it finish and see every row.
     wait_for(lambda: "finished" in status(page, "continual"), timeout=240, what="status finished")
     wait_until_idle(page)
