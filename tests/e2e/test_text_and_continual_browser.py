@@ -22,7 +22,7 @@ def test_the_generated_text_streams_in_while_ff_trains(app_url, page):
     first = wait_for(lambda: _sample(page), what="a generated sample")
     assert len(first) == 8 + 60
     wait_for(lambda: _sample(page) not in ("", first), timeout=60, what="a fresh sample (streaming, not one-off)")
-    wait_for(lambda: plot(page, "chart-text-nats", "gd.data.length") >= 3, what="validation nats lines")
+    wait_for(lambda: (plot(page, "chart-text-nats", "gd.data.length") or 0) >= 3, what="validation nats lines")
     stop(page, "ff-text")
     page.set_viewport_size({"width": 1400, "height": 1700})
     time.sleep(0.5)
