@@ -23,14 +23,11 @@ from fflab.catalog import get_experiment  # noqa: E402
 from fflab.runner import Run, RunSpec  # noqa: E402
 from fflab.runner.warm_up import warm_up_in_background  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from workshop_load import _spread  # noqa: E402  (the same median / p95 / max)
+
 MAX_SESSIONS = 40
 AFTER_S = 10.0
-
-
-def _spread(values: list[float]) -> str:
-    ordered = sorted(values)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return f"{statistics.median(ordered):.2f} / {p95:.2f} / {ordered[-1]:.2f}"
 
 
 def measure(n: int, preset: str) -> str:

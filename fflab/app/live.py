@@ -5,8 +5,8 @@ has just been sent a command. Each redraw reads what the runs logged since the
 last one (`MetricLog.since`), appends it to this session's copy (bounded), and
 rebuilds each figure from that copy with a stable key. The run buttons are
 drawn inside the fragment (the settings row above them is not), so a click
-on Pause, Resume or Step redraws only the fragment, with the command already applied (`Engine._command`): 0.17 s from the
-click to "paused" on the page in `benchmarks/live_overhead.py`, against 0.95 s
+on Pause, Resume or Step redraws only the fragment, with the command already
+applied (`Engine._command`): 0.17 s from the click to "paused" on the page in `benchmarks/live_overhead.py`, against 0.95 s
 when a click reran the whole page. When the runs stop needing polls, or a run
 started or ended (the sidebar locks or unlocks), it reruns the whole page, so
 the refresh rate follows and the final metrics (full test set) show.
