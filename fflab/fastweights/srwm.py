@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from fflab.experiment import Preset
-from fflab.fastweights.common import SOURCE, FastWeightExperiment, to_numpy
+from fflab.fastweights.common import SOURCE, FastWeightExperiment, clip_each_tensor, to_numpy
 from fflab.fastweights.rules import pointer_write
 from fflab.fastweights.text import SRWM_TEACHING
 from fflab.params import Param, ParamSpec
@@ -182,8 +182,7 @@ class SelfReferentialWeightMatrix(FastWeightExperiment):
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         if self.p["clip"] > 0:
-            for param in self.model.parameters():
-                nn.utils.clip_grad_norm_(param, self.p["clip"], foreach=False)
+            clip_each_tensor(self.model.parameters(), self.p["clip"])
         self.optimizer.step()
         self.episodes_done += count
         metrics = {"loss": float(loss.detach()), "episodes": float(self.episodes_done)}

@@ -181,10 +181,17 @@ class ClassifierExperiment(Experiment):
         }
 
     def evaluate(self) -> dict[str, float]:
-        return {
-            "train_accuracy": self.score(self.x_train, self.y_train),
-            "test_accuracy": self.score(self.x_test, self.y_test, keep_confusion=True),
-        }
+        report_status(f"final metrics: scoring all {len(self.y_test):,} test images")
+        test_accuracy = self.score(self.x_test, self.y_test, keep_confusion=True)
+        return {"train_accuracy": self.final_train_accuracy(), "test_accuracy": test_accuracy}
+
+    def final_train_accuracy(self) -> float:
+        """On the evaluation sample of the training set unless `train_score` asks for all of it."""
+        images, labels = self.x_train, self.y_train
+        if self.p.get("train_score") != "all":
+            images, labels = images[self.eval_train], labels[self.eval_train]
+        report_status(f"final metrics: scoring {len(labels):,} training images")
+        return self.score(images, labels)
 
     def final_metrics(self) -> dict[str, float]:
         metrics = self.evaluate()
@@ -271,8 +278,9 @@ class MultiPredictorClassifier(ClassifierExperiment):
         return metrics
 
     def evaluate(self) -> dict[str, float]:
+        report_status(f"final metrics: scoring all {len(self.y_test):,} test images")
         metrics = self._score_test(self.x_test, self.y_test, self.steps_done)
-        metrics["train_accuracy"] = self.score(self.x_train, self.y_train)
+        metrics["train_accuracy"] = self.final_train_accuracy()
         return metrics
 
     @torch.no_grad()

@@ -31,4 +31,7 @@ SHARED_PARAMS = [
           group="evaluation"),
     Param("eval_samples", "int", 2000, "Held-out and training samples scored at each evaluation while training "
           "(the final figures use the whole test set).", low=100, high=60000, unit="samples", group="evaluation"),
+    Param("train_score", "choice", "sample", "The final training-set accuracy: `sample` scores the same "
+          "`eval_samples` training images as while training; `all` scores every training image (for FF on "
+          "MNIST, ten label passes over 60,000 images).", choices=("sample", "all"), group="evaluation"),
 ]

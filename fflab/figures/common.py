@@ -14,6 +14,9 @@ NO_TEMPLATE = go.layout.Template()
 UIREVISION = "fflab"  # constant, so the browser keeps zoom and legend clicks across redraws
 HEIGHT = 300
 MARGIN = dict(l=55, r=15, t=45, b=45)
+# Below the plot: above it, a legend of many entries (or any legend on a phone-width page) wraps over the
+# title and under the toolbar plotly shows at the top right.
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0.0, font=dict(size=11))
 WAITING_TEXT = "waiting for data"
 
 POSITIVE = "#1f77b4"  # blue: positive (real) data
@@ -56,7 +59,7 @@ def figure(
     """A figure of `traces` (dicts or trace objects) with the shared look, built in one go.
 
     Title, axis titles (on the first axes; subplots name theirs in `layout`), compact margins,
-    fixed height, constant `uirevision`, a legend above the plot.
+    fixed height, constant `uirevision`, a legend below the plot.
 
     Built for a view redrawn several times a second: an empty template (Streamlit's theme, or
     the viewer's, colours the figure; plotly's default one is 6 kB of JSON per chart per redraw)
@@ -68,7 +71,7 @@ def figure(
         height=height,
         margin=MARGIN,
         uirevision=UIREVISION,
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1.0, font=dict(size=11)),
+        legend=LEGEND_BELOW,
         hovermode="x unified",
     )
     for axis, text in (("xaxis", x_title), ("yaxis", y_title)):

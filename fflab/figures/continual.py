@@ -14,16 +14,12 @@ LABELS = {"ff": "FF", "bp": "backprop", "ff_replay": "FF + replay", "bp_replay":
           "joint": "joint (upper bound)"}
 
 
-def task_name(classes: Sequence[int]) -> str:
-    return "/".join(str(c) for c in classes)
-
-
-def accuracy_matrix_figure(matrices: Mapping[str, np.ndarray], tasks: Sequence[Sequence[int]]) -> go.Figure:
+def accuracy_matrix_figure(matrices: Mapping[str, np.ndarray], names: Sequence[str]) -> go.Figure:
     """One heatmap per learner: row = after training on task t, column = test accuracy on task i."""
     title = "Accuracy matrix R[after task, on task]"
     if not matrices:
         return waiting_figure(title)
-    names = [task_name(t) for t in tasks]
+    names = list(names)
     columns = domains(len(matrices), 0.04)
     traces, layout, notes = [], {}, []
     for index, (method, matrix) in enumerate(matrices.items()):

@@ -12,7 +12,6 @@ from fflab.figures.records import evenly
 
 LABELS = {"ff": "FF", "bp": "backprop", "ff_summed": "FF, one backward over all layers"}
 CLAIM_BAND = "rgba(178, 24, 43, 0.12)"
-LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0.0, font=dict(size=11))
 
 
 def accuracy_vs_time_figure(
@@ -50,8 +49,7 @@ def accuracy_vs_time_figure(
         notes.append(dict(text=f"target {target:.0%}", xref="paper", x=1.0, xanchor="right", yref="y", y=target,
                           yanchor="top", showarrow=False, font=dict(size=11, color=THRESHOLD)))
     return figure(traces, title, "training seconds (evaluation not counted)", "test accuracy", height=340,
-                  hovermode="closest", shapes=shapes, annotations=notes, yaxis=dict(tickformat=".0%"),
-                  legend=LEGEND_BELOW)
+                  hovermode="closest", shapes=shapes, annotations=notes, yaxis=dict(tickformat=".0%"))
 
 
 def memory_by_depth_figure(
@@ -74,7 +72,7 @@ def memory_by_depth_figure(
             traces.append(dict(type="scatter", mode="lines+markers", x=list(depths), y=list(values), name=label,
                                line=dict(color=colour, width=2, dash="dash" if name == "ff_summed" else dash),
                                hovertemplate=f"{label}: %{{y:,.0f}} bytes at %{{x}} layers<extra></extra>"))
-    return figure(traces, title, "hidden layers", "bytes", height=340, hovermode="closest", legend=LEGEND_BELOW,
+    return figure(traces, title, "hidden layers", "bytes", height=340, hovermode="closest",
                   xaxis=dict(tickmode="array", tickvals=list(depths)), yaxis=dict(tickformat=".2s", rangemode="tozero"))
 
 

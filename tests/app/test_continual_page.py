@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from app_helpers import ROOT, button, open_page, status_text, wait_for
 from streamlit.testing.v1 import AppTest
 
 PAGE = str(ROOT / "pages" / "continual.py")
 TINY = {"steps_per_task": "8", "hidden": "16", "eval_every": "4", "methods": "bp,ff_replay"}
-
 
 
 def page(query: dict[str, str] | None = None) -> AppTest:
@@ -33,3 +34,14 @@ def test_no_method_chosen_is_refused_with_a_message():
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
     assert "methods" in errors and button(at, "Start").disabled, errors
+
+
+def test_permuted_tasks_are_named_by_their_shuffle_on_the_matrix():
+    at = page({**TINY, "preset": "permuted-digits", "tasks": "2", "methods": "bp"})
+    assert not at.exception and at.sidebar.selectbox(key="continual.preset").value == "permuted-digits"
+    button(at, "Start").click().run()
+    at = wait_for(at, lambda a: "finished" in status_text(a), timeout=120)
+    matrix = next(c for c in at.get("plotly_chart") if c.key == "chart-continual-matrix")
+    heatmap = json.loads(matrix.proto.spec)["data"][0]
+    assert heatmap["x"] == ["plain", "shuffle 1"] and len(heatmap["z"]) == 2
+    assert list(at.dataframe[0].value["learner"]) == ["backprop"]

@@ -90,3 +90,20 @@ def test_kv_capacity_cosines_equal_retrieving_from_each_prefix(rule):
         y, _ = kv.retrieve(weight, keys[:, :n], values[:, :n], queries[:, n - 1], rule, beta=0.9)
         expected = F.cosine_similarity(y, values[torch.arange(4), queries[:, n - 1]], dim=-1).mean()
         torch.testing.assert_close(curve[n - 1], expected)
+
+
+def test_clipping_each_tensor_matches_clip_grad_norm_called_per_tensor() -> None:
+    from fflab.fastweights.common import clip_each_tensor
+
+    torch.manual_seed(0)
+    params = [torch.nn.Parameter(torch.randn(5, 3)) for _ in range(4)] + [torch.nn.Parameter(torch.randn(7))]
+    grads = [torch.randn_like(p) * scale for p, scale in zip(params, (0.1, 3.0, 10.0, 0.5, 8.0), strict=True)]
+    twins = [torch.nn.Parameter(p.detach().clone()) for p in params]
+    for p, t, g in zip(params, twins, grads, strict=True):
+        p.grad, t.grad = g.clone(), g.clone()
+    clip_each_tensor(params, 2.0)
+    for t in twins:
+        torch.nn.utils.clip_grad_norm_(t, 2.0, foreach=False)
+    for p, t in zip(params, twins, strict=True):
+        torch.testing.assert_close(p.grad, t.grad)
+    assert params[0].grad.norm() < 2.0 and abs(float(params[2].grad.norm()) - 2.0) < 1e-4  # short kept, long cut

@@ -7,7 +7,7 @@ from fflab.figures.continual import accuracy_matrix_figure, seen_accuracy_figure
 
 
 def test_one_heatmap_per_learner_with_rows_not_reached_left_blank() -> None:
-    tasks = ((0, 1), (2, 3), (4, 5))
+    tasks = ("0/1", "2/3", "4/5")
     matrix = np.full((3, 3), np.nan)
     matrix[0] = [0.9, 0.0, 0.0]
     fig = accuracy_matrix_figure({"bp": matrix, "ff": matrix * 0.5}, tasks)

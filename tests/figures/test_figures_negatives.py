@@ -97,6 +97,8 @@ def test_accuracy_draws_one_legend_entry_per_strategy_in_its_own_colour():
     fig = race_accuracy_figure(race_records(), THREE, chance=0.1)
     assert fig.layout.uirevision == UIREVISION
     assert legend_names(fig) == THREE and len(fig.data) == 3  # one seed: no bands
+    # nine strategies wrap into rows: below the plot they cannot cover the title or plotly's toolbar
+    assert fig.layout.legend.y < 0 and fig.layout.legend.yanchor == "top"
     assert [t.line.color for t in fig.data] == [strategy_colour(s) for s in THREE]
     assert len({t.line.color for t in fig.data}) == 3
     assert list(fig.data[1].x) == [5.0, 10.0, 15.0, 20.0] and fig.data[1].y[0] == pytest.approx(0.4)

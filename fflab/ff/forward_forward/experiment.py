@@ -8,7 +8,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from fflab.experiment import load_state_of_parts, state_of_parts
+from fflab.experiment import load_state_of_parts, report_status, state_of_parts
 from fflab.ff.classifier import ClassifierData, ClassifierExperiment
 from fflab.ff.core import (
     FFLayer,
@@ -242,9 +242,12 @@ class ForwardForward(ClassifierExperiment):
         return self.label_scores(images).argmax(dim=1)
 
     def final_metrics(self) -> dict[str, float]:
-        """The classifier's figures, and the dead-unit fractions on the whole test set."""
+        """The classifier's figures, and the dead-unit fractions on the evaluation sample of the test set (as
+        while training: a unit silent on those images under every label is called dead)."""
         metrics = super().final_metrics()
-        metrics.update(dead_unit_fractions(self.layers, self.x_test, self.num_classes, self.p["label_strength"]))
+        report_status("final metrics: counting dead units")
+        metrics.update(dead_unit_fractions(self.layers, self.x_test[self.eval_test], self.num_classes,
+                                           self.p["label_strength"]))
         return metrics
 
     # -- for the plots -------------------------------------------------------

@@ -103,7 +103,7 @@ reconstruct and the mask falls as well.
 
 **Dead units**: the share of a layer's units whose output is exactly zero for every held-out
 evaluation image under every candidate label (the inputs the goodness predictor shows the net),
-logged as `dead_fraction.layerN` at every evaluation (and on the whole test set in the final metrics).
+logged as `dead_fraction.layerN` at every evaluation (the final metrics count them on the same images).
 The study counts a unit of the last layer dead when its largest |activity| on the test images, label 0
 overlaid, is below 0.01, which also counts units that fire but are scaled down by PCL's mask.
 """

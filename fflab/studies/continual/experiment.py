@@ -1,10 +1,11 @@
 """`continual`: do layer-local learners forget less when the data arrives task by task?
 
-Split the classes into tasks of two, (0, 1), (2, 3), ..., and train every learner on one task after
-another, in lockstep: the same current-task batches, in the same order, for all. One head over all ten
-classes (class-incremental). The replay learners join each batch with as many examples drawn from one
-shared reservoir buffer. After each task, every learner is scored on every task's test images: row t
-of its accuracy matrix R.
+Two scenarios (van de Ven & Tolias 2019). `split`: the classes come in tasks of two, (0, 1), (2, 3), ...,
+with one head over all ten (class-incremental). `permuted`: every task holds all ten classes, the pixels
+of each task shuffled by its own fixed permutation, the first unshuffled (domain-incremental). Every
+learner trains on one task after another, in lockstep: the same current-task batches, in the same order,
+for all. The replay learners join each batch with as many examples drawn from one shared reservoir
+buffer. After each task, every learner is scored on every task's test images: row t of its matrix R.
 """
 
 from __future__ import annotations
@@ -35,13 +36,15 @@ class ContinualSnapshot:
     tasks: tuple[tuple[int, ...], ...]  # the classes of each task
     matrices: dict[str, np.ndarray]  # method -> (tasks, tasks) accuracy, NaN where not reached yet
     current_task: int
+    task_names: tuple[str, ...] = ()  # the axis labels; empty in runs stored before permuted tasks
 
 
 class Continual(ClassifierExperiment):
     name = "continual"
     headline = "average_accuracy"
     title = "Continual learning: tasks in order"
-    summary = "FF and backprop fine-tuned on Split-MNIST task by task, with and without replay, against joint training."
+    summary = ("FF and backprop fine-tuned task by task on Split-MNIST or Permuted MNIST, with and without "
+               "replay, against joint training.")
     params = CONTINUAL_PARAMS
     presets = CONTINUAL_PRESETS
     default_preset = "split-digits"
@@ -51,14 +54,12 @@ class Continual(ClassifierExperiment):
         super().__init__(params, seed, device)
         if not self.p["methods"]:
             raise ParamError("methods", "choose at least one method")
-        classes = self.num_classes
-        self.tasks = tuple(tuple(range(c, min(c + CLASSES_PER_TASK, classes)))
-                           for c in range(0, classes, CLASSES_PER_TASK))
+        self.permutations: torch.Tensor | None = None
+        if self.p["scenario"] == "permuted":
+            self._permuted_tasks(self.p["tasks"])
+        else:
+            self._split_tasks()
         self.methods = tuple(dict.fromkeys(self.p["methods"]))
-        self.train_of = [torch.isin(self.y_train, torch.tensor(t, device=self.device)).nonzero().squeeze(1)
-                         for t in self.tasks]
-        self.test_of = [torch.isin(self.y_test, torch.tensor(t, device=self.device)).nonzero().squeeze(1)
-                        for t in self.tasks]
         self.buffer = Reservoir(self.p["replay_size"], tuple(self.x_train.shape[1:]), self.device,
                                 torch.Generator(device=self.device).manual_seed(self.seed + 1))
         self.current: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
@@ -76,6 +77,37 @@ class Continual(ClassifierExperiment):
         net.live_evaluations = False
         return net
 
+    def _split_tasks(self) -> None:
+        classes = self.num_classes
+        self.tasks = tuple(tuple(range(c, min(c + CLASSES_PER_TASK, classes)))
+                           for c in range(0, classes, CLASSES_PER_TASK))
+        self.task_names = tuple("/".join(map(str, t)) for t in self.tasks)
+        self.train_of = [torch.isin(self.y_train, torch.tensor(t, device=self.device)).nonzero().squeeze(1)
+                         for t in self.tasks]
+        self.test_of = [torch.isin(self.y_test, torch.tensor(t, device=self.device)).nonzero().squeeze(1)
+                        for t in self.tasks]
+
+    def _permuted_tasks(self, count: int) -> None:
+        """Every class in every task; task t's pixels shuffled by permutations[t] (task 0: the identity)."""
+        self.tasks = (tuple(range(self.num_classes)),) * count
+        self.task_names = tuple("plain" if t == 0 else f"shuffle {t}" for t in range(count))
+        pixels = self.x_train[0].numel()
+        gen = torch.Generator().manual_seed(self.seed + 2)
+        shuffles = [torch.arange(pixels)] + [torch.randperm(pixels, generator=gen) for _ in range(count - 1)]
+        self.permutations = torch.stack(shuffles).to(self.device)
+        every_train = torch.arange(len(self.y_train), device=self.device)
+        every_test = torch.arange(len(self.y_test), device=self.device)
+        self.train_of, self.test_of = [every_train] * count, [every_test] * count
+
+    def _in_task(self, images: torch.Tensor, task: int | torch.Tensor) -> torch.Tensor:
+        """The images as task `task` shows them (one task, or one per image); unchanged when tasks split classes."""
+        if self.permutations is None:
+            return images
+        order = self.permutations[task]
+        if order.dim() == 1:
+            return images[:, order]
+        return torch.gather(images, 1, order)
+
     @property
     def total_steps(self) -> int:
         return self.p["steps_per_task"] * len(self.tasks)
@@ -85,17 +117,30 @@ class Continual(ClassifierExperiment):
         return min(self.steps_done // self.p["steps_per_task"], len(self.tasks) - 1)
 
     # -- the stream ------------------------------------------------------------------
-    def _draw(self, pool: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def _draw(self, task: int) -> tuple[torch.Tensor, torch.Tensor]:
+        pool = self.train_of[task]
         pick = pool[torch.randint(0, len(pool), (self.p["batch_size"],), generator=self.gen, device=self.device)]
-        return self.x_train[pick], self.y_train[pick]
+        return self._in_task(self.x_train[pick], task), self.y_train[pick]
+
+    def _draw_from_every_task(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Joint training's batch: each example from a task drawn at random (split: from all classes)."""
+        if self.permutations is None:
+            pool = torch.cat(self.train_of)
+            pick = pool[torch.randint(0, len(pool), (self.p["batch_size"],), generator=self.gen,
+                                      device=self.device)]
+            return self.x_train[pick], self.y_train[pick]
+        size = self.p["batch_size"]
+        pick = torch.randint(0, len(self.y_train), (size,), generator=self.gen, device=self.device)
+        task = torch.randint(0, len(self.tasks), (size,), generator=self.gen, device=self.device)
+        return self._in_task(self.x_train[pick], task), self.y_train[pick]
 
     def step(self) -> dict[str, float]:
         task = self.task_index
         if self.steps_done % self.p["steps_per_task"] == 0:
-            report_status(f"task {task + 1} of {len(self.tasks)}: classes {', '.join(map(str, self.tasks[task]))}")
-        batch = self._draw(self.train_of[task])
+            report_status(f"task {task + 1} of {len(self.tasks)}: {self._task_in_words(task)}")
+        batch = self._draw(task)
         replayed = self.buffer.sample(len(batch[1])) if len(self.buffer) else None
-        everything = self._draw(torch.cat(self.train_of))
+        everything = self._draw_from_every_task()
         metrics: dict[str, float] = {"task": float(task + 1)}
         for method, learner in self.learners.items():
             if method == "joint":
@@ -114,11 +159,16 @@ class Continual(ClassifierExperiment):
             metrics.update(self._seen_accuracy(task))
         return metrics
 
+    def _task_in_words(self, task: int) -> str:
+        if self.permutations is None:
+            return "classes " + ", ".join(map(str, self.tasks[task]))
+        return "every class, pixels as they are" if task == 0 else f"every class, pixel shuffle {task}"
+
     # -- scoring ---------------------------------------------------------------------
     @torch.no_grad()
     def _accuracy(self, learner: ClassifierExperiment, task: int, limit: int | None = None) -> float:
         index = self.test_of[task][:limit]
-        return learner.score(self.x_test[index], self.y_test[index])
+        return learner.score(self._in_task(self.x_test[index], task), self.y_test[index])
 
     def _seen_accuracy(self, task: int) -> dict[str, float]:
         limit = self.p["eval_samples"]
@@ -149,7 +199,7 @@ class Continual(ClassifierExperiment):
 
     def snapshot(self) -> ContinualSnapshot:
         return ContinualSnapshot(self.methods, self.tasks, {m: r.copy() for m, r in self.matrices.items()},
-                                 self.task_index)
+                                 self.task_index, self.task_names)
 
     def state_dict(self) -> dict[str, torch.Tensor]:
         return state_of_parts(self.learners)

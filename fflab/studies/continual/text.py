@@ -8,8 +8,10 @@ LOPEZ_PAZ_2017 = Paper("D. Lopez-Paz, M. Ranzato", 2017, "Gradient Episodic Memo
                        "NeurIPS", "https://arxiv.org/abs/1706.08840")
 
 _HOW = """
-- **The stream.** Task t holds the training images of two classes; every learner gets the same batches of the
-  current task in the same order. A replay learner's batch is the current batch joined by as many examples
+- **The stream.** In `split` (class-incremental Split-MNIST) task t holds the training images of two classes;
+  in `permuted` (domain-incremental Permuted MNIST) every task holds all ten classes, its pixels shuffled by
+  a permutation of its own, drawn once from the seed (the first task unshuffled). Every learner gets the same
+  batches of the current task in the same order. A replay learner's batch is the current batch joined by as many examples
   drawn from one reservoir buffer (algorithm R: every example seen so far is equally likely to be in it),
   shared by both replay learners; the buffer fills after each step.
 - **The learners** are the lab's own `ff` and `bp` nets with their quick settings (the offline digits use
@@ -27,13 +29,16 @@ CONTINUAL_TEACHING = Teaching(
          "..., and every learner trains on one task after another, in lockstep on the same batches, with **one head "
          "over all ten classes** (class-incremental: at test time nobody says which task an image is from). "
          "Forward-Forward and backprop each learn plainly (fine-tuning) and with a small **replay buffer** of past "
-         "examples joined to every batch; backprop on all the data from the start is the upper bound.",
-    watch="each accuracy matrix fills in one row per task. Fine-tuning keeps only its diagonal, the task it just "
-          "learnt; replay keeps the lower triangle lit. The hope of layer-local learning is a brighter lower "
+         "examples joined to every batch; backprop on all the data from the start is the upper bound. The `permuted` "
+         "scenario asks the other question: the same ten digits every task, but seen through a new shuffle of the "
+         "pixels each time (domain-incremental Permuted MNIST).",
+    watch="each accuracy matrix fills in one row per task. In the split scenario fine-tuning keeps only its "
+          "diagonal, the task it just learnt (with permuted pixels old tasks fade more slowly); replay keeps the "
+          "lower triangle lit. The hope of layer-local learning is a brighter lower "
           "triangle without replay: the table at the end says whether it came true.",
     sources=(VAN_DE_VEN_2019, LOPEZ_PAZ_2017),
-    cite_as="Scenario and references: {0} (class-incremental Split-MNIST: fine-tuning and EWC about 20%, replay "
-            "about 90%, joint training about 98%); the measures: {1}.",
+    cite_as="Scenarios and references: {0} (class-incremental Split-MNIST: fine-tuning and EWC about 20%, replay "
+            "about 90%, joint training about 98%; domain-incremental Permuted MNIST); the measures: {1}.",
     more_title="How the stream and the measures are made",
     more=_HOW,
 )
