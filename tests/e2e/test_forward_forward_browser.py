@@ -51,9 +51,13 @@ def test_train_pause_change_lr_resume(app_url, page):
     # page.url misses history.replaceState; read the address the browser shows
     wait_for(lambda: "lr=0.002" in page.evaluate("location.href"), timeout=20, what="the new lr in the URL")
 
+    time.sleep(2.5)  # past the short poll that follows a command: the paused page has stopped refreshing
     page.get_by_role("button", name="Resume", exact=True).click()
     wait_for(lambda: "running" in status(page, "ff"), what="status running after resume")
     wait_for(lambda: status(page, "ff") != steps_paused, what="steps advancing after resume")
+    # and the page refreshes again by itself: the click redraws once, the timer must come back with it
+    after_click = status(page, "ff")
+    wait_for(lambda: status(page, "ff") != after_click, timeout=10, what="the page redrawing after Resume, untouched")
     page.set_viewport_size({"width": 1400, "height": 2300})  # the charts below the fold too
     time.sleep(1.5)  # let a few live redraws land before the picture
     shot = save_screenshot(page, "forward_forward_live.png")

@@ -1,0 +1,156 @@
+"""fflab beside the public scripts it reproduces: the same work, alternately, on one pinned core, one thread.
+
+    python benchmarks/peers.py --peers DIR [--rows fastweights-kv srwm] [--pairs 3] [--core 1] [--json out.json]
+
+This script fetches nothing. DIR holds the peers' checkouts, made by you (the README of `benchmarks/`
+names the repositories and the commits measured):
+
+    DIR/schmidhuber-problems/   numpy references of the Schmidhuber experiments
+
+A row runs the peer's script and `python -m fflab run ...` as whole processes, one after the other,
+`--pairs` times, each pinned to `--core` with one BLAS/OpenMP thread, and takes the median wall and CPU
+seconds of each side (start-up included). It also times, in the same alternation, a process that only
+imports torch and builds one optimizer: what any torch training script pays before its first step (the
+import, and `torch._dynamo`, which torch.optim imports on first use), allowed fflab by the goal ("less
+torch start-up"). Rows whose peer script is missing are listed as skipped with the path looked for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHMIDHUBER = "schmidhuber-problems"
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    peer_script: str  # relative to DIR
+    peer_args: tuple[str, ...]
+    fflab_args: tuple[str, ...]  # after `python -m fflab run`
+    same_work: str
+
+    def peer_command(self, peers: Path, scratch: Path) -> list[str]:
+        args = [a.replace("{scratch}", str(scratch)) for a in self.peer_args]
+        return [sys.executable, str(peers / self.peer_script), *args]
+
+    def fflab_command(self) -> list[str]:
+        return [sys.executable, "-m", "fflab", "run", *self.fflab_args, "--seed", "0", "--device", "cpu",
+                "--no-save", "--quiet"]
+
+
+ROWS = (
+    Row("fastweights-kv", f"{SCHMIDHUBER}/fast-weights-key-value/fast_weights_key_value.py", ("--seed", "0"),
+        ("fastweights-kv", "--preset", "reference"),
+        "1500 one-episode SGD steps, N = 5 pairs, d = 8, 200 held-out episodes"),
+    Row("fastweights-delay", f"{SCHMIDHUBER}/fast-weights-unknown-delay/fast_weights_unknown_delay.py",
+        ("--seed", "0", "--quiet"),
+        ("fastweights-delay", "--preset", "reference", "--set", "test_delay_max=30"),
+        "3000 batches of 32, hidden 32, key 8; tested on delays 5-30 (the peer's range)"),
+    Row("srwm", f"{SCHMIDHUBER}/self-referential-weight-matrix/self_referential_weight_matrix.py",
+        ("--seed", "0", "--out", "{scratch}/srwm.json"),
+        ("srwm", "--preset", "reference"),
+        "3000 one-episode Adam steps, hidden 6; both evaluate while training (the peer 16 x 800 episodes, "
+        "fflab 15 x 400 with and 400 without writes)"),
+    Row("chunker-22", f"{SCHMIDHUBER}/chunker-22-symbol/chunker_22_symbol.py",
+        ("--seed", "0", "--blocks", "1500", "--threshold", "0.95"),
+        ("chunker-22", "--preset", "one-stream", "--set", "eval_blocks=20"),
+        "one stream of 1500 blocks, threshold 0.95 (the peer README's setting), 200 scored blocks; fflab "
+        "trains A, C and the single net side by side, C recurrent"),
+)
+TORCH_START = [sys.executable, "-c", "import torch; torch.optim.Adam([torch.zeros(1, requires_grad=True)])"]
+
+
+def timed(command: list[str], core: int, cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """(wall, CPU) seconds of one whole process pinned to `core`; raises with its output if it fails."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
+                          preexec_fn=lambda: os.sched_setaffinity(0, {core}))
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def one_thread_env(home: Path) -> dict[str, str]:
+    env = {**os.environ, "FFLAB_HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1"}
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        env[name] = "1"
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    return env
+
+
+def measure(row: Row, peers: Path, pairs: int, core: int, scratch: Path, env: dict[str, str]) -> dict:
+    times: dict[str, list[tuple[float, float]]] = {"peer": [], "fflab": [], "torch": []}
+    for _ in range(pairs):
+        times["peer"].append(timed(row.peer_command(peers, scratch), core, scratch, env))
+        times["fflab"].append(timed(row.fflab_command(), core, ROOT, env))
+        times["torch"].append(timed(TORCH_START, core, scratch, env))
+    median = {side: (statistics.median(w for w, _ in t), statistics.median(c for _, c in t))
+              for side, t in times.items()}
+    (peer_wall, peer_cpu), (ff_wall, ff_cpu), (torch_wall, _) = median["peer"], median["fflab"], median["torch"]
+    return {"row": row.name, "same_work": row.same_work, "pairs": pairs,
+            "peer_wall_s": peer_wall, "peer_cpu_s": peer_cpu, "fflab_wall_s": ff_wall, "fflab_cpu_s": ff_cpu,
+            "torch_start_s": torch_wall, "wall_ratio": ff_wall / peer_wall, "cpu_ratio": ff_cpu / peer_cpu,
+            "wall_ratio_less_torch_start": (ff_wall - torch_wall) / peer_wall}  # below 0: noise in a tiny run
+
+
+def table(results: list[dict], skipped: list[str]) -> str:
+    lines = ["| row | peer wall s | fflab wall s | ratio (CPU) | less torch start-up | goal |",
+             "|---|---|---|---|---|---|"]
+    for r in results:
+        met = "met" if r["wall_ratio_less_torch_start"] <= 1.0 else "missed"
+        lines.append(f"| {r['row']} | {r['peer_wall_s']:.2f} | {r['fflab_wall_s']:.2f} | {r['wall_ratio']:.2f} "
+                     f"({r['cpu_ratio']:.2f}) | {r['wall_ratio_less_torch_start']:.2f} | <= 1.0: {met} |")
+    lines += [f"skipped: {s}" for s in skipped]
+    if results:
+        lines.append(f"torch start-up alone: {statistics.median(r['torch_start_s'] for r in results):.2f} s "
+                     f"(median over rows); medians of {results[0]['pairs']} alternating pairs")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--peers", type=Path, required=True, help="the folder holding the peers' checkouts")
+    parser.add_argument("--rows", nargs="+", choices=[r.name for r in ROWS], help="default: every row")
+    parser.add_argument("--pairs", type=int, default=3, help="alternating peer/fflab pairs per row")
+    parser.add_argument("--core", type=int, default=max(os.sched_getaffinity(0)),
+                        help="the one core every process is pinned to")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+    if not args.peers.is_dir():
+        parser.error(f"--peers {args.peers}: not a folder")
+    chosen = [r for r in ROWS if not args.rows or r.name in args.rows]
+    results, skipped = [], []
+    with tempfile.TemporaryDirectory(prefix="fflab-peers-") as tmp:
+        scratch = Path(tmp)
+        env = one_thread_env(scratch / "home")
+        for row in chosen:
+            script = args.peers / row.peer_script
+            if not script.is_file():
+                skipped.append(f"{row.name}: no {script}")
+                continue
+            print(f"{row.name}: {args.pairs} pairs on core {args.core} ...", file=sys.stderr, flush=True)
+            results.append(measure(row, args.peers, args.pairs, args.core, scratch, env))
+    print(table(results, skipped))
+    if args.json:
+        args.json.write_text(json.dumps({"results": results, "skipped": skipped}, indent=2))
+    return 0 if results else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
