@@ -16,7 +16,7 @@ HEIGHT = 300
 MARGIN = dict(l=55, r=15, t=45, b=45)
 # Below the plot: above it, a legend of many entries (or any legend on a phone-width page) wraps over the
 # title and under the toolbar plotly shows at the top right.
-LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0.0, font=dict(size=11))
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.3, xanchor="left", x=0.0, font=dict(size=11))  # under the x title
 WAITING_TEXT = "waiting for data"
 
 POSITIVE = "#1f77b4"  # blue: positive (real) data
