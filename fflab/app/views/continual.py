@@ -22,8 +22,7 @@ def continual_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: La
     if snapshot is None:
         st.caption("The accuracy matrices appear once the run has started.")
         return
-    names = snapshot.task_names or tuple("/".join(map(str, t)) for t in snapshot.tasks)
-    chart(accuracy_matrix_figure(snapshot.matrices, names), "chart-continual-matrix")
+    chart(accuracy_matrix_figure(snapshot.matrices, snapshot.names()), "chart-continual-matrix")
     st.caption("Row t: the accuracy on every task's test images after training on tasks 1..t. Split into new "
                "classes, fine-tuning keeps only the diagonal; a learner that does not forget keeps the lower "
                "triangle bright.")

@@ -38,6 +38,14 @@ class ContinualSnapshot:
     current_task: int
     task_names: tuple[str, ...] = ()  # the axis labels; empty in runs stored before permuted tasks
 
+    def names(self) -> tuple[str, ...]:
+        """Each task's label ("0/1", or "shuffle 2"), also for runs stored before the labels were."""
+        return self.task_names or tuple(split_task_name(t) for t in self.tasks)
+
+
+def split_task_name(classes: tuple[int, ...]) -> str:
+    return "/".join(map(str, classes))
+
 
 class Continual(ClassifierExperiment):
     name = "continual"
@@ -81,7 +89,7 @@ class Continual(ClassifierExperiment):
         classes = self.num_classes
         self.tasks = tuple(tuple(range(c, min(c + CLASSES_PER_TASK, classes)))
                            for c in range(0, classes, CLASSES_PER_TASK))
-        self.task_names = tuple("/".join(map(str, t)) for t in self.tasks)
+        self.task_names = tuple(split_task_name(t) for t in self.tasks)
         self.train_of = [torch.isin(self.y_train, torch.tensor(t, device=self.device)).nonzero().squeeze(1)
                          for t in self.tasks]
         self.test_of = [torch.isin(self.y_test, torch.tensor(t, device=self.device)).nonzero().squeeze(1)
