@@ -44,6 +44,7 @@ class NCASnapshot:
     update_weights: np.ndarray  # (rules, 16, 128): each rule's update layer, output channel × hidden unit
     perceive_weights: np.ndarray  # (rules, 128, 48): each rule's perceive layer, hidden unit × perception input
     train_seconds: list[float]  # per rule: seconds spent training it so far
+    blowups: int = 0  # times the live grids restarted because a grid's values overflowed
 
 
 class NeuralCA(Experiment):
@@ -153,6 +154,7 @@ class NeuralCA(Experiment):
             perceive_weights=np.stack([self.trainers[k].rule.perceive_layer.weight[:, :, 0, 0].cpu().numpy()
                                        for k in self.shown]),
             train_seconds=[self.trainers[k].seconds for k in self.shown],
+            blowups=self.live.blowups,
         )
 
     # -- saving ------------------------------------------------------------------------------------------

@@ -3,11 +3,13 @@
 They advance a few automaton steps per training step with the rule as it is now, restart from the seed every
 `restart_after` steps, and can be damaged (the same random disc erased in every grid). After a damage each
 grid's `RegrowWatch` counts the steps until its error against the target has come back to within 10% of the
-jump the damage caused.
+jump the damage caused. A rule grown far past its training length may blow up (its cells' values overflow): the
+grids then restart from the seed and `blowups` counts it; that is a finding about the rule, not a failed run.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
@@ -38,6 +40,7 @@ class LiveGrids:
         self.rules, self.target, self.seed = rules, target, seed
         self.damage_generator = torch.Generator().manual_seed(seed * 1_000_003 + 7)
         self.restarts = 0
+        self.blowups = 0  # restarts forced by a grid whose values stopped being finite
         self.restart()
 
     def restart(self) -> None:
@@ -60,6 +63,9 @@ class LiveGrids:
                 if name in self.watches:
                     self.watches[name].observe(float(rgba_error(self.states[name], self.target)[0]))
             self.age += 1
+        if not all(math.isfinite(error) for error in self.errors().values()):  # its square overflows first
+            self.blowups += 1
+            self.restart()
 
     def errors(self) -> dict[str, float]:
         return {name: float(rgba_error(state, self.target)[0]) for name, state in self.states.items()}

@@ -64,7 +64,8 @@ NCA_PARAMS = ParamSpec([
     Param("eval_grids", "int", 4, "Grids averaged in each final measurement.", low=1, high=64, group="evaluation"),
     Param("display_steps", "int", 4, "Automaton steps the live grids grow after each training step (0 freezes).",
           low=0, high=64, unit="steps", live=True),
-    Param("restart_after", "int", 96, "The live grids start again from the seed after this many steps (0: never).",
+    Param("restart_after", "int", 96, "The live grids start again from the seed after this many steps (0: never; "
+          "a grid whose values overflow restarts at once).",
           low=0, high=10_000, unit="steps", live=True),
     Param("damage", "int", 0, "Each change while a run goes erases a random disc in every live grid (as the "
           "Damage button does).",

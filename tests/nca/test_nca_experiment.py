@@ -85,6 +85,17 @@ def test_the_live_grids_restart_from_the_seed():
     assert exp.snapshot().grid_age == 1
 
 
+def test_a_live_grid_that_blows_up_restarts_the_grids_and_is_counted_not_a_diverged_run():
+    exp = tiny(display_steps=1, restart_after=0)
+    advance(exp, 1)
+    exp.live.states["ff"][0, 0, 3, 3] = float("inf")  # as an unstable rule grown far past its training length does
+    records = advance(exp, 1)
+    snap = exp.snapshot()
+    assert snap.blowups == 1 and snap.grid_age == 0 and snap.steps_since_damage is None
+    assert all(np.isfinite(value) for value in records[-1].values())
+    assert np.isfinite(snap.grids).all()
+
+
 def test_weights_save_and_load_for_both_rules():
     exp = tiny()
     advance(exp)

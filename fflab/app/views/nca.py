@@ -61,8 +61,10 @@ def nca_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState
                 on_click=_damage, args=(runs, lab),
                 help="Erase the same random disc (radius damage_radius) in every live grid and watch them regrow.")
     if snap is not None:
+        blowups = (f" They blew up (values past float range) and restarted {snap.blowups} time(s): the rule is "
+                   "unstable this far past its training length." if snap.blowups else "")
         right.caption(f"Live grids at step {snap.grid_age} since the seed (they restart every restart_after steps); "
-                      f"{snap.damages} damage(s) so far.")
+                      f"{snap.damages} damage(s) so far.{blowups}")
     damage_radius = run.spec.params.get("damage_radius")
     chart(grids_figure(snap.grids if snap else None, rules, snap.target if snap else None,
                        snap.grid_mse if snap else None, snap.grid_age if snap else None,
