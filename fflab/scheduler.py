@@ -83,6 +83,11 @@ class Scheduler:
                 line.remove(run_id)
                 self._cond.notify_all()
 
+    def wake(self) -> None:
+        """Wake the runs waiting in line, so each checks at once whether it should give up (a command came)."""
+        with self._cond:
+            self._cond.notify_all()
+
     # -- reading --------------------------------------------------------------------
     def position(self, run_id: str) -> int | None:
         """0-based place in the line to be admitted, or None if not waiting there."""

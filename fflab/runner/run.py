@@ -116,6 +116,7 @@ class Run:
         """Queue a command; the event is set once the training thread has applied it."""
         command = Command(kind, payload)
         self._commands.put(command)
+        self.scheduler.wake()  # a run waiting for its turn reads it now, not at its next poll
         return command.applied
 
     def thread_budget(self) -> int:

@@ -148,7 +148,10 @@ class TrainingLoop:
                 self._set(Status.PAUSED, "")
             elif command.kind == "resume":
                 self.paused = False
-                self._set(Status.QUEUED if not self.holding_slot else Status.RUNNING, "")
+                # admitted at once when there is room: it shares the slots, so it is running (waiting for
+                # its turn, as every sharing run does), not queued
+                sharing = self.holding_slot or self.run.scheduler.admit(self.run.id, should_give_up=lambda: True)
+                self._set(Status.RUNNING if sharing else Status.QUEUED, "")
             elif command.kind == "step":
                 single_step = True
                 if not self.paused:

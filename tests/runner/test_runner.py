@@ -133,6 +133,26 @@ def test_admitted_runs_take_turns_so_every_curve_moves():
     assert scheduler.active == 0 and scheduler.admitted == 0
 
 
+def test_a_resumed_run_with_room_is_running_at_once_while_it_waits_its_turn_and_queued_without_room():
+    scheduler = Scheduler(1, max_sharing=2)
+    runs = [make_run(scheduler, steps=100000, sleep=0.002).start() for _ in range(2)]
+    wait_for(lambda: all(len(run.log) >= 5 for run in runs))
+    runs[0].pause()
+    wait_for(lambda: runs[0].status is Status.PAUSED)
+    runs[0].resume().wait(5)  # the other run holds the one slot for at least a time slice from now
+    assert runs[0].status is Status.RUNNING and scheduler.is_admitted(runs[0].id)
+    runs[1].pause()
+    wait_for(lambda: runs[1].status is Status.PAUSED)
+    third = make_run(scheduler, steps=100000, sleep=0.002).start()  # takes the room the paused one left
+    wait_for(lambda: third.status is Status.RUNNING)
+    runs[1].resume().wait(5)
+    assert runs[1].status is Status.QUEUED and runs[1].queue_position == 0
+    for run in (*runs, third):
+        run.stop()
+        run.wait(10)
+    assert scheduler.admitted == 0
+
+
 def test_unwatched_run_is_paused_and_frees_its_slot():
     scheduler = Scheduler(1)
     run = make_run(scheduler, idle=0.3, steps=100000, sleep=0.002).start()
@@ -206,3 +226,20 @@ def test_thread_budget_follows_the_cpu_affinity_and_omp_num_threads(monkeypatch)
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: set(range(8)))
     monkeypatch.setenv("OMP_NUM_THREADS", "2")
     assert make_run(Scheduler(1)).thread_budget() == 2
+
+
+def test_wake_lets_a_run_waiting_in_line_give_up_at_once_not_at_its_next_poll():
+    import threading
+
+    scheduler = Scheduler(1)
+    assert scheduler.acquire("holder")
+    give_up = threading.Event()
+    result = []
+    waiter = threading.Thread(target=lambda: result.append(scheduler.acquire("waiter", give_up.is_set, poll_s=60)),
+                              daemon=True)
+    waiter.start()
+    wait_for(lambda: "waiter" in scheduler._turns)
+    give_up.set()
+    scheduler.wake()  # as `Run` does when a command is queued
+    waiter.join(5)
+    assert result == [False] and not waiter.is_alive()
