@@ -15,11 +15,17 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f}%"
 
 
+# Box and lasso select, autoscale and the zoom steps do nothing a line chart needs; without them the toolbar
+# Plotly shows on hover is half as wide and, on a phone-width page, leaves most of the chart's title readable.
+TOOLBAR_DROPPED = ["select2d", "lasso2d", "autoScale2d", "zoomIn2d", "zoomOut2d"]
+CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": TOOLBAR_DROPPED}
+
+
 def chart(fig: Any, key: str, config: dict[str, Any] | None = None, log_toggle: bool = False) -> None:
     """A plotly chart; `log_toggle` offers a log y axis (for losses that span decades, and blow-ups)."""
     if log_toggle and st.toggle("log scale", key=f"{key}-log", help="Show the y axis on a log scale."):
         fig.update_yaxes(type="log")
-    st.plotly_chart(fig, key=key, width="stretch", config={"displaylogo": False, **(config or {})})
+    st.plotly_chart(fig, key=key, width="stretch", config={**CHART_CONFIG, **(config or {})})
 
 
 def preload_charts() -> None:
