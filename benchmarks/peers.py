@@ -7,6 +7,7 @@ names the repositories and the commits measured):
 
     DIR/schmidhuber-problems/      numpy references of the Schmidhuber experiments
     DIR/pytorch_forward_forward/   mohammadpz's Forward-Forward in PyTorch (`main.py`)
+    DIR/Forward-Forward/           loeweX's reimplementation of Hinton's (needs hydra-core and omegaconf)
 
 The Forward-Forward rows read MNIST from `--data` (a folder holding `mnist/`, as FFLAB_DATA does) and
 run the peer with `benchmarks/peer_shim/` first on its path (a CPU stand-in for torchvision and `.cuda()`,
@@ -40,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHIM = Path(__file__).resolve().parent / "peer_shim"
 SCHMIDHUBER = "schmidhuber-problems"
 MPEZESHKI = "pytorch_forward_forward"
+LOEWEX = "Forward-Forward"
 FF_STEPS = 20  # full-batch steps per layer in the mpezeshki row (the peer's own 1000 take hours on a CPU)
 
 
@@ -105,6 +107,12 @@ ROWS = (
         "training and test image scored under all ten labels; the peer trains and scores a random 50,000 of "
         "the training images, fflab all 60,000 (and scores 2,000 more at its last step's evaluation)",
         goal=0.5, torch_peer=True, edit=("self.num_epochs = 1000", f"self.num_epochs = {FF_STEPS}"), shim=True),
+    Row("ff-hinton", f"{LOEWEX}/main.py", ("device=cpu", "training.epochs=1", "hydra.run.dir={scratch}/hydra"),
+        ("ff", "--preset", "hinton", "--set", "epochs=0", "--set", "steps=500"),
+        "784-1000-1000-1000 with peer normalisation and the softmax head, 500 batches of 100 (one of the peer's "
+        "epochs), then 10,000 images scored (the peer's validation set, fflab's test set; fflab also scores "
+        "2,000 training images)",
+        goal=0.8, torch_peer=True, shim=True),
 )
 TORCH_START = [sys.executable, "-c", "import torch; torch.optim.Adam([torch.zeros(1, requires_grad=True)])"]
 

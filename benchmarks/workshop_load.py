@@ -25,6 +25,7 @@ import os
 import re
 import signal
 import statistics
+from collections import Counter
 import sys
 import tempfile
 import time
@@ -218,8 +219,9 @@ def main() -> None:
                f"{load['browser_cores']:.2f} | {load['wall_s']:.0f} s |")
         rows.append(row)
         print(row, flush=True)
-        for error in sorted(set(errors))[:10]:
-            print(f"    browser: {error[:200]}")
+        sessions_with = Counter(e.splitlines()[0][:200] for r in results for e in set(r.errors))
+        for error, count in Counter(e.splitlines()[0][:200] for e in errors).most_common(10):
+            print(f"    browser, {count} times in {sessions_with[error]} session(s): {error}")
         if tracebacks:
             print(f"    {tracebacks} tracebacks in the server log: {log}")
     print(f"\nff / {args.preset}; browsers at niceness {args.browser_nice}; seconds as median / p95 / max")
