@@ -25,10 +25,10 @@ import os
 import re
 import signal
 import statistics
-from collections import Counter
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
