@@ -81,7 +81,11 @@ class FFLayer(nn.Module):
         self.norm = norm
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return F.relu(self.linear(normalise(x, self.norm)))
+        return self.activate(normalise(x, self.norm))
+
+    def activate(self, x_normalised: torch.Tensor) -> torch.Tensor:
+        """The layer on an input already normalised (ReLU in place: the linear's backward needs only its input)."""
+        return F.relu_(self.linear(x_normalised))
 
 
 class PeerNorm:

@@ -17,6 +17,7 @@ from fflab.ff.core import (
     dead_unit_fractions,
     ff_loss,
     goodness,
+    normalise,
     overlay_labels,
 )
 from fflab.ff.forward_forward.bio import BioVariants, LayerTerms, weighted_ff_loss
@@ -65,6 +66,7 @@ class ForwardForward(ClassifierExperiment):
         )
         self._batch: tuple[torch.Tensor, torch.Tensor] | None = None
         self._full_batch_cache: tuple[int, torch.Tensor, torch.Tensor] | None = None
+        self._full_batch_input: tuple[int, torch.Tensor, int] | None = None  # layer, normalised [pos; neg], n pos
         self._examples: tuple[torch.Tensor, ...] | None = None
         probe = min(500, self.n_train)
         probe_gen = torch.Generator(device=self.device).manual_seed(self.seed + 1)
@@ -167,14 +169,39 @@ class ForwardForward(ClassifierExperiment):
 
     def _step_greedy(self) -> dict[str, torch.Tensor]:
         index = self.current_layer
-        h_pos, h_neg = self._greedy_inputs(index)
-        loss, g_pos, g_neg, _, _ = self._layer_loss(index, self.layers[index], h_pos, h_neg)
+        if self.batch_size >= self.n_train and not self.bio.pcl:
+            x_normalised, n_pos = self._full_batch_normalised(index)
+            out = self.layers[index].activate(x_normalised)
+            a_pos, a_neg = out[:n_pos], out[n_pos:]
+            g_pos, g_neg = goodness(a_pos, self.p["goodness"]), goodness(a_neg, self.p["goodness"])
+            loss = self._layer_objective(index, g_pos, g_neg, a_pos)
+        else:
+            h_pos, h_neg = self._greedy_inputs(index)
+            loss, g_pos, g_neg, _, _ = self._layer_loss(index, self.layers[index], h_pos, h_neg)
         optimizer = self.optimizers[index]
         self.set_learning_rate(optimizer, self.steps_per_phase)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         return self._layer_stats(index, loss, g_pos, g_neg)
+
+    @torch.no_grad()
+    def _full_batch_normalised(self, index: int) -> tuple[torch.Tensor, int]:
+        """Layer `index`'s input on the full batch, positives then negatives, already normalised: it is the
+        same at every step of the layer's phase, so it is made once (not concatenated and normalised per step).
+        The negatives are drawn once, as mpezeshki does."""
+        if self._full_batch_input is None:
+            x, y = self.next_batch()
+            h_pos, h_neg = self._make_pair(x, y, self.gen)
+            self._full_batch_input = (0, normalise(torch.cat([h_pos, h_neg]), self.p["norm"]), len(h_pos))
+        else:
+            self.samples_seen += self.n_train
+        at, x_normalised, n_pos = self._full_batch_input
+        while at < index:
+            x_normalised = normalise(self.layers[at].activate(x_normalised), self.p["norm"])
+            at += 1
+        self._full_batch_input = (at, x_normalised, n_pos)
+        return x_normalised, n_pos
 
     @torch.no_grad()
     def _greedy_inputs(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -55,6 +55,33 @@ def test_greedy_schedule_trains_one_layer_after_another():
     assert "loss.layer2" in records[-1] and "loss.layer1" not in records[-1]
 
 
+def test_the_full_batch_greedy_steps_match_the_per_step_concatenated_path(monkeypatch):
+    """On the full batch each layer's normalised input is made once per phase; the result must be what
+    normalising [pos; neg] at every step gives (the path minibatches and PCL still take)."""
+    from fflab.ff.forward_forward.experiment import ForwardForward
+
+    def per_step_path(self):
+        index = self.current_layer
+        h_pos, h_neg = self._greedy_inputs(index)
+        loss, g_pos, g_neg, _, _ = self._layer_loss(index, self.layers[index], h_pos, h_neg)
+        optimizer = self.optimizers[index]
+        self.set_learning_rate(optimizer, self.steps_per_phase)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        return self._layer_stats(index, loss, g_pos, g_neg)
+
+    fast, fast_records = train("ff", 6, preset="mpezeshki", dataset="digits", hidden=(64, 64))
+    monkeypatch.setattr(ForwardForward, "_step_greedy", per_step_path)
+    slow, slow_records = train("ff", 6, preset="mpezeshki", dataset="digits", hidden=(64, 64))
+    assert len(fast_records) == len(slow_records) == 12
+    for a, b in zip(fast_records, slow_records, strict=True):
+        assert a.keys() == b.keys()
+        for key in a:
+            assert a[key] == pytest.approx(b[key], rel=1e-5, abs=1e-7), key
+    assert fast.final_metrics()["test_accuracy"] == pytest.approx(slow.final_metrics()["test_accuracy"], abs=1e-3)
+
+
 def test_same_seed_same_curve_other_seed_other_curve():
     _, a = train("ff", 30, seed=3)
     _, b = train("ff", 30, seed=3)
