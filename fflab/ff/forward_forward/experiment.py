@@ -17,10 +17,10 @@ from fflab.ff.core import (
     dead_unit_fractions,
     ff_loss,
     goodness,
-    normalise,
     overlay_labels,
 )
 from fflab.ff.forward_forward.bio import BioVariants, LayerTerms, weighted_ff_loss
+from fflab.ff.forward_forward.full_batch import FullBatchInput
 from fflab.ff.forward_forward.params import FF_PARAMS
 from fflab.ff.forward_forward.prediction import SoftmaxHead, goodness_scores, neutral_features, prediction_layers
 from fflab.ff.forward_forward.presets import FF_PRESETS
@@ -66,7 +66,7 @@ class ForwardForward(ClassifierExperiment):
         )
         self._batch: tuple[torch.Tensor, torch.Tensor] | None = None
         self._full_batch_cache: tuple[int, torch.Tensor, torch.Tensor] | None = None
-        self._full_batch_input: tuple[int, torch.Tensor, int] | None = None  # layer, normalised [pos; neg], n pos
+        self._full_batch_input = FullBatchInput(self.p["norm"])
         self._examples: tuple[torch.Tensor, ...] | None = None
         probe = min(500, self.n_train)
         probe_gen = torch.Generator(device=self.device).manual_seed(self.seed + 1)
@@ -169,7 +169,7 @@ class ForwardForward(ClassifierExperiment):
 
     def _step_greedy(self) -> dict[str, torch.Tensor]:
         index = self.current_layer
-        if self.batch_size >= self.n_train and not self.bio.pcl:
+        if self._input_made_once():
             x_normalised, n_pos = self._full_batch_normalised(index)
             out = self.layers[index].activate(x_normalised)
             a_pos, a_neg = out[:n_pos], out[n_pos:]
@@ -185,31 +185,17 @@ class ForwardForward(ClassifierExperiment):
         optimizer.step()
         return self._layer_stats(index, loss, g_pos, g_neg)
 
-    @torch.no_grad()
+    def _input_made_once(self) -> bool:
+        return self.batch_size >= self.n_train and not self.bio.pcl  # PCL's layers are more than activate()
+
     def _full_batch_normalised(self, index: int) -> tuple[torch.Tensor, int]:
-        """Layer `index`'s input on the full batch, positives then negatives, already normalised: it is the
-        same at every step of the layer's phase, so it is made once (not concatenated and normalised per step).
-        The negatives are drawn once, as mpezeshki does."""
-        if self._full_batch_input is None:
-            x, y = self.next_batch()
-            h_pos, h_neg = self._make_pair(x, y, self.gen)
-            self._full_batch_input = (0, normalise(torch.cat([h_pos, h_neg]), self.p["norm"]), len(h_pos))
-        else:
-            self.samples_seen += self.n_train
-        at, x_normalised, n_pos = self._full_batch_input
-        while at < index:
-            x_normalised = normalise(self.layers[at].activate(x_normalised), self.p["norm"])
-            at += 1
-        self._full_batch_input = (at, x_normalised, n_pos)
-        return x_normalised, n_pos
+        self.samples_seen += self.n_train if self._full_batch_input.made is not None else 0
+        return self._full_batch_input.for_layer(self.layers, index, lambda: self._make_pair(*self.next_batch(), self.gen))
 
     @torch.no_grad()
     def _greedy_inputs(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """Inputs of layer `index`: the frozen earlier layers' outputs.
-
-        On the full batch the negatives are drawn once (as mpezeshki does) and each layer's
-        inputs are computed once and cached; with minibatches they are recomputed per batch.
-        """
+        """Inputs of layer `index`: the frozen earlier layers' outputs, cached on the full batch (PCL's path:
+        plain layers take `FullBatchInput`), recomputed per batch with minibatches."""
         if self.batch_size >= self.n_train:
             if self._full_batch_cache is None:
                 x, y = self.next_batch()
