@@ -48,15 +48,21 @@ def nats_figure(records: Sequence[dict], vocab_size: int | None, x_key: str = "s
                   shapes=shapes, annotations=notes)
 
 
-def candidate_figure(vocab: Sequence[str], probability: np.ndarray, prompt: str, top: int = 20) -> go.Figure:
-    """The `top` most likely next characters after `prompt`, by the net's softmax over goodness."""
+def candidate_figure(vocab: Sequence[str], probability: np.ndarray, prompt: str, top: int = 20,
+                     goodness: np.ndarray | None = None) -> go.Figure:
+    """The `top` most likely next characters after `prompt`, by the net's softmax over goodness (each bar's
+    goodness in its hover, when given)."""
     title = "What comes next? The net's top candidates"
     if probability is None or len(probability) == 0:
         return waiting_figure(title)
     order = np.argsort(-probability)[:top]
     labels = [_visible(vocab[i]) for i in order]
-    bars = go.Bar(x=labels, y=probability[order], marker_color=FF,
-                  hovertemplate="%{x}: %{y:.1%}<extra></extra>")
+    hover = "%{x}: %{y:.1%}<extra></extra>"
+    extra = {}
+    if goodness is not None:
+        extra = {"customdata": np.asarray(goodness)[order]}
+        hover = "%{x}: %{y:.1%}, goodness %{customdata:.3f}<extra></extra>"
+    bars = go.Bar(x=labels, y=probability[order], marker_color=FF, hovertemplate=hover, **extra)
     return figure([bars], f"{title} after “…{_visible(prompt[-24:])}”", y_title="probability",
                   yaxis=dict(tickformat=".0%"), xaxis=dict(type="category"), hovermode="closest")
 

@@ -13,16 +13,31 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from fflab.catalog import get_experiment
 from fflab.experiment import Experiment
 from fflab.memory_budget import check_memory
 from fflab.metric_log import MetricLog
 from fflab.run_settings import resolve_device
-from fflab.runner.spec import Command, CommandKind, RunSpec, Status
+from fflab.runner.spec import Command, CommandKind, Question, RunSpec, Status
 from fflab.runner.training import TrainingLoop
 from fflab.scheduler import Scheduler, default_scheduler, usable_cores
+
+T = TypeVar("T")
+
+
+def answer_in_own_thread(question: Question, experiment: Experiment, lock: threading.Lock, timeout: float) -> None:
+    """Answer a question put to an experiment no training thread owns any more, in a thread of its own (the
+    UI thread never calls an experiment), one question at a time."""
+
+    def answer() -> None:
+        with lock:
+            question.put_to(experiment)
+
+    worker = threading.Thread(target=answer, name="fflab-answer", daemon=True)
+    worker.start()
+    worker.join(timeout)
 
 
 class Run:
@@ -70,6 +85,7 @@ class Run:
         self._training = TrainingLoop(self, self._commands)
         self._thread = threading.Thread(target=self._main, name=f"fflab-run-{self.id}", daemon=True)
         self._finished = threading.Event()
+        self._ended_lock = threading.Lock()  # one question at a time once the run's thread has ended
 
     # -- commands from any thread ------------------------------------------------
     def start(self) -> Run:
@@ -94,6 +110,27 @@ class Run:
         valid_changes = self.experiment_cls.params.validate_live(changes)
         self.spec.params.update(valid_changes)
         self._send("update", valid_changes)
+
+    def ask(self, question: Callable[[Experiment], T], timeout: float = 2.0) -> T | None:
+        """`question(experiment)`, answered by the thread that owns the experiment (between two steps while
+        the run lives; a one-off thread once it has ended). None when there is no answer within `timeout`
+        seconds or no experiment yet; the question's own exception is raised here.
+
+        The question must only read: it runs beside nothing, but between the run's steps.
+        """
+        asked = Question(question)
+        if not self._finished.is_set():
+            applied = self._send("ask", asked)
+            deadline = time.monotonic() + timeout
+            while not applied.is_set() and not self._finished.is_set() and time.monotonic() < deadline:
+                applied.wait(0.05)
+            if not applied.is_set() and not self._finished.is_set():
+                return None
+        if not asked.answered and self._finished.is_set() and self.experiment is not None:
+            answer_in_own_thread(asked, self.experiment, self._ended_lock, timeout)
+        if asked.error is not None:
+            raise asked.error
+        return asked.answer if asked.answered else None
 
     def set_delay(self, seconds: float) -> None:
         self.delay_s = max(0.0, float(seconds))

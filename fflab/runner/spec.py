@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
@@ -43,12 +44,12 @@ class RunSpec:
         self.device = RUN_PARAMS["device"].validate(self.device)
 
 
-CommandKind = Literal["pause", "resume", "step", "stop", "update"]
+CommandKind = Literal["pause", "resume", "step", "stop", "update", "ask"]
 
 
 @dataclass(frozen=True)
 class Command:
-    """One command for a run's training thread; `payload` holds an update's checked values.
+    """One command for a run's training thread; `payload` holds an update's checked values, or a `Question`.
 
     The thread sets `applied` once the command has taken effect (between steps), so that a page
     can wait a moment and draw the new status in the same redraw as the click."""
@@ -56,3 +57,21 @@ class Command:
     kind: CommandKind
     payload: Any = None
     applied: threading.Event = field(default_factory=threading.Event, compare=False, repr=False)
+
+
+@dataclass
+class Question:
+    """A read-only question for a run's experiment (`Run.ask`), answered by the thread that owns it."""
+
+    ask: Callable[[Any], Any]  # called with the experiment
+    answer: Any = None
+    error: BaseException | None = None
+    answered: bool = False
+
+    def put_to(self, experiment: Any) -> None:
+        """Answer it; an exception is kept for the asker, never raised in the answering thread."""
+        try:
+            self.answer = self.ask(experiment)
+        except Exception as exc:
+            self.error = exc
+        self.answered = True

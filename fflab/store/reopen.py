@@ -6,17 +6,23 @@ saved before snapshots were kept), its spec the stored parameters and seed.
 
 from __future__ import annotations
 
+import threading
 import time
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import torch
 
 from fflab.catalog import get_experiment
 from fflab.experiment import Experiment
 from fflab.metric_log import MetricLog
 from fflab.params import ParamError
-from fflab.runner.spec import RunSpec, Status
+from fflab.runner.run import answer_in_own_thread
+from fflab.runner.spec import Question, RunSpec, Status
 from fflab.store.database import RunStore, RunSummary
 from fflab.store.snapshots import SnapshotCodecError, snapshot_from_bytes
 
+T = TypeVar("T")
 DIVERGED_PREFIX = "diverged: "
 WARNING_PREFIX = "warning: "
 
@@ -24,7 +30,8 @@ WARNING_PREFIX = "warning: "
 class ReopenedRun:
     """A run read back from the store; commands do nothing, it has ended."""
 
-    def __init__(self, summary: RunSummary, history: list[dict[str, float]], snapshot: Any):
+    def __init__(self, summary: RunSummary, history: list[dict[str, float]], snapshot: Any,
+                 weights: Callable[[], Mapping[str, torch.Tensor]] | None = None):
         self.stored_id = summary.id
         self.id = summary.run_key or f"stored-{summary.id}"
         self.group_key = summary.group_key or self.id
@@ -34,7 +41,10 @@ class ReopenedRun:
         self.status = Status(summary.status)
         self.final_metrics = dict(summary.metrics)
         self.snapshot = snapshot
-        self.experiment = None
+        self.experiment = None  # never the rebuilt one below: views read what a live run offers
+        self._weights = weights if summary.has_weights else None
+        self._rebuilt: Experiment | None = None
+        self._lock = threading.Lock()
         self.elapsed_s = summary.elapsed_s
         self.created_at = summary.created_at
         self.error: str | None = None
@@ -62,6 +72,30 @@ class ReopenedRun:
     def wait(self, timeout: float | None = None) -> bool:
         return True
 
+    def ask(self, question: Callable[[Experiment], T], timeout: float = 30.0) -> T | None:
+        """`Run.ask` of the stored run: its experiment rebuilt on the CPU with the stored weights, the first
+        time (in a thread of its own); None if it stored none or it cannot be rebuilt here."""
+        if self._weights is None:
+            return None
+        weights = self._weights
+        spec = self.spec
+        last = self.log.last()
+        steps = int(last["step"]) if last and "step" in last else 0
+
+        def rebuilt_then(experiment: Any) -> Any:
+            if self._rebuilt is None:
+                built = self.experiment_cls(dict(spec.params), seed=spec.seed, device="cpu")
+                built.load_state_dict(weights())
+                built.steps_done = steps  # so that what it says of itself (a reading's step) is the run's
+                self._rebuilt = built
+            return question(self._rebuilt)
+
+        asked = Question(rebuilt_then)
+        answer_in_own_thread(asked, None, self._lock, timeout)
+        if asked.error is not None:
+            raise asked.error
+        return asked.answer if asked.answered else None
+
     def describe_status(self) -> str:
         return f"{self.status.value} ({self.origin})"
 
@@ -83,7 +117,7 @@ def reopen(store: RunStore, run_id: int) -> ReopenedRun:
             snapshot = snapshot_from_bytes(data)
         except (SnapshotCodecError, ImportError, AttributeError, TypeError):
             snapshot = None  # written by another fflab: the curves still show
-    return ReopenedRun(stored, stored.history, snapshot)
+    return ReopenedRun(stored, stored.history, snapshot, weights=lambda: store.load_weights(run_id))
 
 
 def reopen_group(store: RunStore, key: str) -> dict[str, ReopenedRun]:

@@ -15,6 +15,11 @@ def _sample(page) -> str:
     return box.inner_text() if box.count() else ""
 
 
+def _continued(page) -> str:
+    box = page.locator(".st-key-ff-text-prompt-sample code")
+    return box.inner_text() if box.count() else ""
+
+
 def test_the_generated_text_streams_in_while_ff_trains(app_url, page):
     page.goto(f"{app_url}/ff_text?context=8&hidden=64,64&steps=100000&eval_every=20&eval_chars=100&sample_chars=60")
     wait_until_idle(page)
@@ -23,7 +28,18 @@ def test_the_generated_text_streams_in_while_ff_trains(app_url, page):
     assert len(first) == 8 + 60
     wait_for(lambda: _sample(page) not in ("", first), timeout=60, what="a fresh sample (streaming, not one-off)")
     wait_for(lambda: (plot(page, "chart-text-nats", "gd.data.length") or 0) >= 3, what="validation nats lines")
+    box = page.locator(".st-key-ff-text-prompt-box textarea")
+    box.fill("ROMEO:")
+    box.press("Control+Enter")
+    read = wait_for(lambda: _continued(page), what="the typed prompt, continued by the net")
+    assert read.startswith("ROMEO:") and len(read) == 6 + 60
+    title = wait_for(lambda: plot(page, "chart-text-prompt-candidates", "gd.layout.title.text"),
+                     what="the candidates after the typed prompt")
+    assert "ROMEO:" in title
     stop(page, "ff-text")
+    box.fill("KING")
+    box.press("Control+Enter")
+    wait_for(lambda: _continued(page).startswith("KING"), what="a prompt read by the stopped run's net")
     page.set_viewport_size({"width": 1400, "height": 1700})
     time.sleep(0.5)
     assert save_screenshot(page, "ff_text.png").stat().st_size > 20_000

@@ -7,8 +7,9 @@ import math
 import torch
 import torch.nn.functional as F
 
-from fflab.ff.ff_text.experiment import FFText, TextSnapshot
+from fflab.ff.ff_text.experiment import FFText
 from fflab.ff.ff_text.model import TextFF, WindowLayer, bigram_log_probs, fit_temperature, windows
+from fflab.ff.ff_text.snapshot import TextSnapshot
 from tests.training import advance, torch_threads
 
 SMALL = {"corpus": "excerpt", "context": 6, "hidden": (64, 64), "batch_size": 64, "steps": 200, "eval_every": 100,
@@ -102,3 +103,29 @@ def test_same_seed_same_numbers_and_the_weights_round_trip(one_thread) -> None:
         c.load_state_dict(a.state_dict())
         assert torch.equal(c.net.goodness_of_every_candidate(a.val_ids[:6][None]),
                            a.net.goodness_of_every_candidate(a.val_ids[:6][None]))
+
+
+def test_a_typed_prompt_is_read_through_the_window_with_unknown_characters_left_out(one_thread) -> None:
+    exp = FFText(FFText.params.resolve({**SMALL, "steps": 30}), seed=0)
+    advance(exp)
+    k = exp.p["context"]
+    reading = exp.read_prompt("ROMEO§:\nBut soft")
+    assert reading.left_out == "§" and reading.prompt == ":\nBut soft"[-k:]
+    window = exp.corpus.encode(reading.prompt)[None]
+    assert torch.allclose(torch.as_tensor(reading.candidate_goodness), exp.net.goodness_of_every_candidate(window)[0])
+    assert math.isclose(float(reading.candidate_probability.sum()), 1.0, rel_tol=1e-4)
+    assert len(reading.continuation) == 30 and set(reading.continuation) <= set(exp.corpus.vocab)
+    assert exp.read_prompt("ROMEO§:\nBut soft").continuation == reading.continuation, "one seed, one continuation"
+    short = exp.read_prompt("Hi")
+    assert short.prompt == "Hi".rjust(k) and short.step == 30
+
+
+def test_reloaded_weights_give_the_same_temperature_and_reading(one_thread) -> None:
+    params = FFText.params.resolve({**SMALL, "steps": 30})
+    a = FFText(params, seed=2)
+    advance(a)
+    b = FFText(params, seed=2)
+    b.load_state_dict(a.state_dict())
+    assert math.isclose(b.temperature, a.temperature, rel_tol=1e-6)
+    assert torch.allclose(torch.as_tensor(b.read_prompt("To be").candidate_probability),
+                          torch.as_tensor(a.read_prompt("To be").candidate_probability))

@@ -243,3 +243,44 @@ def test_wake_lets_a_run_waiting_in_line_give_up_at_once_not_at_its_next_poll():
     scheduler.wake()  # as `Run` does when a command is queued
     waiter.join(5)
     assert result == [False] and not waiter.is_alive()
+
+
+def test_a_question_is_answered_by_the_runs_own_thread_while_it_trains_is_paused_and_has_ended():
+    import threading
+
+    def where(exp):
+        return threading.current_thread().name, exp.steps_done
+
+    run = make_run(steps=100000, sleep=0.002).start()
+    wait_for(lambda: len(run.log) > 3)
+    thread, steps = run.ask(where)
+    assert thread == f"fflab-run-{run.id}" and steps >= 3
+    run.pause()
+    wait_for(lambda: run.status is Status.PAUSED)
+    paused_at = len(run.log)
+    assert run.ask(where) == (f"fflab-run-{run.id}", paused_at), "a paused run answers, and takes no step for it"
+    run.stop()
+    assert run.wait(10)
+    thread, steps = run.ask(where)
+    assert thread not in (threading.current_thread().name, f"fflab-run-{run.id}") and steps == paused_at
+
+
+def test_a_question_that_raises_raises_in_the_asker_and_the_run_goes_on():
+    run = make_run(steps=100000, sleep=0.002).start()
+    wait_for(lambda: len(run.log) > 2)
+    with pytest.raises(ZeroDivisionError):
+        run.ask(lambda exp: 1 / 0)
+    count = len(run.log)
+    wait_for(lambda: len(run.log) > count + 3)
+    assert run.status is Status.RUNNING
+    run.stop()
+    run.wait(10)
+
+
+def test_a_question_unanswered_in_time_gives_none():
+    run = make_run(steps=100000, sleep=0.5).start()  # each step takes half a second
+    wait_for(lambda: len(run.log) >= 1)
+    time.sleep(0.05)  # inside a step now
+    assert run.ask(lambda exp: exp.steps_done, timeout=0.05) is None
+    run.stop()
+    run.wait(10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+import torch
 
 from fflab.catalog import get_experiment
 from fflab.runner import RunSpec, Status, run_to_end
@@ -76,3 +77,16 @@ def test_a_schema_1_store_gains_the_new_columns_and_keeps_its_runs(tmp_path):
     reopened = reopen_group(store, str(old.id))["fastweights-delay"]
     assert reopened.snapshot is None and reopened.final_metrics == {"recall_accuracy": 0.5}
     RunStore(path)  # opening it again is a no-op
+
+
+def test_a_reopened_run_answers_a_question_from_its_stored_weights(tmp_path):
+    store = RunStore(tmp_path / "runs.sqlite")
+    params = get_experiment("ff-text").resolve_params("excerpt-quick", {"steps": 20, "hidden": (32, 32),
+                                                                        "final_chars": 400, "sample_chars": 20})
+    run = run_to_end(RunSpec("ff-text", params, seed=1), on_end=[store_on_end(store)])
+    assert run.status is Status.FINISHED
+    again = reopen_group(store, run.id)["ff-text"]
+    live, stored = (r.ask(lambda exp: exp.read_prompt("KING:")) for r in (run, again))
+    assert stored is not None and stored.step == live.step == 20 and stored.prompt == live.prompt
+    assert torch.allclose(torch.as_tensor(stored.candidate_probability), torch.as_tensor(live.candidate_probability),
+                          atol=1e-6)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+import time
 
 import streamlit as st
 
+from fflab.app.engine import get_engine
 from fflab.app.url_state import LabState
 from fflab.app.views.common import chart, final_or_latest
-from fflab.ff.ff_text.experiment import TextSnapshot
+from fflab.ff.ff_text.experiment import SAMPLE_EVERY_S, FFText
+from fflab.ff.ff_text.snapshot import PromptReading, TextSnapshot
 from fflab.figures.ff_text import candidate_figure, nats_figure
 from fflab.figures.forward_forward import goodness_means_figure
 from fflab.runner import Run
@@ -52,4 +55,68 @@ def ff_text_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabS
                 "on training windows, times `sample_temperature`), starting from the validation text's opening:")
     with st.container(key="ff-text-sample"):
         st.code(snapshot.prompt + snapshot.sample, language=None, wrap_lines=True)
-    chart(candidate_figure(snapshot.vocab, snapshot.candidate_probability, snapshot.prompt), "chart-text-candidates")
+    chart(candidate_figure(snapshot.vocab, snapshot.candidate_probability, snapshot.prompt,
+                           goodness=snapshot.candidate_goodness), "chart-text-candidates")
+
+
+PROMPT_KEY = "ff-text-prompt-box"
+READING_KEY = "ff-text.reading"
+
+
+def prompt_panel(experiment: str = "ff-text") -> None:
+    """A prompt the user types and what the net makes of it; drawn by the whole page, outside the live
+    fragment (a text box redrawn by a timer can lose what is being typed), its reading in a fragment of its own."""
+    st.subheader("Your prompt")
+    typed = st.text_area("Type a prompt: the net scores every next character after it and continues it",
+                         key=PROMPT_KEY, max_chars=2000, height=80, placeholder="ROMEO:\nBut soft",
+                         help="Characters the corpus does not have are left out; a prompt shorter than the "
+                              "window is padded on the left with spaces. Ctrl+Enter applies it.")
+    engine = get_engine()
+    live = engine.needs_polling([experiment])
+    st.fragment(run_every=SAMPLE_EVERY_S if live else None)(_prompt_reading)(experiment, typed)
+
+
+def _prompt_reading(experiment: str, typed: str) -> None:
+    run = dict(get_engine().items([experiment])).get(experiment)
+    if not typed:
+        st.caption("Type something above to see the candidates after it.")
+        return
+    if run is None:
+        st.caption("Start a run (or reopen a saved one) to read your prompt.")
+        return
+    reading = _read(run, typed)
+    if reading is None:
+        st.caption("The net is not ready yet (it is being built, or busy); the reading comes in a moment.")
+        return
+    if reading.left_out:
+        st.caption(f"Left out (not in the corpus): {reading.left_out!r}")
+    st.markdown(f"**After your prompt, at step {reading.step:,}** (continued at `sample_temperature` × the fitted "
+                "temperature):")
+    with st.container(key="ff-text-prompt-sample"):
+        st.code(typed + reading.continuation, language=None, wrap_lines=True)
+    chart(candidate_figure(reading.vocab, reading.candidate_probability, reading.prompt,
+                           goodness=reading.candidate_goodness), "chart-text-prompt-candidates")
+
+
+def _read(run: Run, typed: str) -> PromptReading | None:
+    """The run's reading of the prompt: asked afresh while it trains, kept once it has ended."""
+    cached = st.session_state.get(READING_KEY)
+    ended = run.status.terminal
+    if cached and cached["key"] == (run.id, typed) and (ended or time.monotonic() - cached["at"] < 1.0):
+        return cached["reading"]
+    seed = run.spec.seed
+
+    def ask(exp: FFText) -> PromptReading:
+        return exp.read_prompt(typed, seed=seed)
+
+    try:
+        with st.spinner("Reading your prompt…"):
+            reading = run.ask(ask)
+    except Exception as exc:  # a prompt must never take the page down
+        st.error(f"Reading the prompt failed: {type(exc).__name__}: {exc}")
+        return None
+    if reading is None and ended:
+        st.caption("This saved run kept no weights, so it cannot read a prompt; start it again.")
+    st.session_state[READING_KEY] = {"key": (run.id, typed), "at": time.monotonic(), "reading": reading}
+    return reading
+

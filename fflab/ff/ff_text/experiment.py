@@ -12,10 +12,8 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -24,24 +22,13 @@ from fflab.experiment import Experiment, load_state_of_parts, report_status, sta
 from fflab.ff.core import ff_loss, goodness
 from fflab.ff.ff_text.model import TextFF, WindowMLP, bigram_log_probs, fit_temperature, nats, windows
 from fflab.ff.ff_text.params import TEXT_PARAMS, TEXT_PRESETS
+from fflab.ff.ff_text.snapshot import PromptReading, TextSnapshot
 from fflab.ff.ff_text.ssm import SSMNet, TextSSM, features_of
 from fflab.ff.ff_text.text import FF_TEXT_TEACHING
 
 TEMPERATURE_WINDOWS = 2000  # training windows the goodness temperature is fitted on
 LN2 = math.log(2.0)
 SAMPLE_EVERY_S = 3.0
-
-
-@dataclass(frozen=True)
-class TextSnapshot:
-    corpus: str
-    vocab: tuple[str, ...]
-    prompt: str  # the context the sample starts from (the validation split's opening)
-    sample: str  # generated from the current net, `sample_temperature` × the fitted temperature
-    candidate_goodness: np.ndarray  # (vocab,) the net's goodness of every next character after `prompt`
-    candidate_probability: np.ndarray  # (vocab,) softmax(goodness / T)
-    temperature: float  # the fitted T
-    step: int  # the training step the sample was generated at
 
 
 class FFText(Experiment):
@@ -252,6 +239,21 @@ class FFText(Experiment):
         return self.corpus.decode(out)
 
     @torch.no_grad()
+    def read_prompt(self, text: str, seed: int = 0) -> PromptReading:
+        """The candidates' goodness after `text` and `sample_chars` characters generated from it."""
+        k = self.p["context"]
+        known = [ch for ch in text if ch in self.corpus.vocab]
+        left_out = "".join(dict.fromkeys(ch for ch in text if ch not in self.corpus.vocab))
+        pad = " " if " " in self.corpus.vocab else self.corpus.vocab[0]
+        window = "".join(known)[-k:].rjust(k, pad)
+        ids = self.corpus.encode(window).to(self.device)
+        good = self.net.goodness_of_every_candidate(ids[None])[0]
+        gen = torch.Generator(device=self.device).manual_seed(seed)
+        continuation = self.generate(ids, self.p["sample_chars"], self.p["sample_temperature"], gen)
+        return PromptReading(self.corpus.vocab, window, left_out, good.cpu().numpy(), (good / self.temperature).softmax(0).cpu().numpy(),
+                             continuation, self.steps_done)
+
+    @torch.no_grad()
     def snapshot(self) -> TextSnapshot:
         k = self.p["context"]
         prompt_ids = self.val_ids[:k]
@@ -273,3 +275,4 @@ class FFText(Experiment):
 
     def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
         load_state_of_parts({"net": self.net, "head": self.head, "bp": self.bp}, state)
+        self._fit_temperature()  # not a weight: fitted again on the same training windows
