@@ -46,7 +46,7 @@ ENTRIES = [
           "pages/chunker.py", (("blocks", "chunker-22"), ("deep", "chunker-deep"))),
     Entry("FF on text", "ff_text", ":material/text_fields:",
           "Next-character prediction on Tiny Shakespeare by goodness, beside backprop and a bigram model.",
-          "pages/ff_text.py", (("ff-text", "ff-text"),)),
+          "pages/ff_text.py", (("ff-text", "ff-text"), ("layers", "text-layers"))),
     Entry("Continual learning", "continual", ":material/timeline:",
           "Tasks in order: do layer-local learners forget less than backprop, with and without replay?",
           "pages/continual.py", (("continual", "continual"),)),

@@ -88,8 +88,8 @@ class NeuralCA(Experiment):
         for kind, trainer in self.trainers.items():
             for name, value in trainer.train_step().items():
                 metrics[metric(name, kind)] = value
-        self.live.advance(self.p["display_steps"], self.p["fire_rate"], self.p["restart_after"])
-        for kind, error in self.live.errors().items():
+        errors = self.live.advance(self.p["display_steps"], self.p["fire_rate"], self.p["restart_after"])
+        for kind, error in errors.items():
             metrics[metric("grid_mse", kind)] = error
         return metrics
 

@@ -54,7 +54,8 @@ class LiveGrids:
         self.restarts += 1
 
     @torch.no_grad()
-    def advance(self, steps: int, fire_rate: float, restart_after: int) -> None:
+    def advance(self, steps: int, fire_rate: float, restart_after: int) -> dict[str, float]:
+        """`steps` automaton steps of every grid; their errors after them (a blown-up grid's: after its restart)."""
         for _ in range(steps):
             if restart_after and self.age >= restart_after:
                 self.restart()
@@ -63,9 +64,12 @@ class LiveGrids:
                 if name in self.watches:
                     self.watches[name].observe(float(rgba_error(self.states[name], self.target)[0]))
             self.age += 1
-        if not all(math.isfinite(error) for error in self.errors().values()):  # its square overflows first
+        errors = self.errors()
+        if not all(math.isfinite(error) for error in errors.values()):  # its square overflows first
             self.blowups += 1
             self.restart()
+            errors = self.errors()
+        return errors
 
     def errors(self) -> dict[str, float]:
         return {name: float(rgba_error(state, self.target)[0]) for name, state in self.states.items()}

@@ -1,6 +1,7 @@
 """What the Variants page teaches about the studies: the γ sweep, transfer and efficiency."""
 
 from fflab.experiment import Paper, Teaching
+from fflab.ff.ff_text.text import LRU_2023
 from fflab.ff.negatives.text import STUDY
 
 LORBERBOM_2024 = Paper("G. Lorberbom, I. Gat, Y. Adi, A. Schwing, T. Hazan", 2024,
@@ -61,4 +62,24 @@ EFFICIENCY_TEACHING = Teaching(
     sources=(STUDY,),
     cite_as="Claim under test: {0} (README). Memory is measured with saved-tensor hooks: the bytes autograd "
             "holds for backward, parameters left out; on CUDA also the allocator's peak.",
+)
+
+TEXT_LAYERS_TEACHING = Teaching(
+    what="**Can state-space layers replace FF's MLP layers, and what do they cost?** Four nets learn to predict "
+         "the next character of Shakespeare on the same batches: FF layers on a window of characters (**FF-MLP**), "
+         "the same MLP trained end to end by backprop, FF on diagonal linear recurrent layers in the style of "
+         "the LRU (**FF-SSM**: each layer trained by its own goodness, read at the candidate's position), and the "
+         "same SSM stack trained end to end by **backprop through time**. Before training, one update of each "
+         "net is measured at several window lengths: the bytes autograd holds for its backward pass.\n\n"
+         "**What FF saves, and what it does not.** FF-SSM passes nothing from a layer to the one below, so it "
+         "holds one layer's graph at a time; but within a layer its gradient still flows back through the "
+         "window, so its memory grows with the window like BPTT's, at about the share of one layer. The MLP's "
+         "first layer is a sum of embedding rows, nearly flat in the window.",
+    watch="the memory lines: FF-SSM and BPTT both rise in proportion to the window, FF-SSM below; the MLPs stay "
+          "nearly flat. Then the validation nats against each net's own training seconds: which kind of layer "
+          "learns more per second, and how far FF stays above its backprop twin.",
+    sources=(LRU_2023,),
+    cite_as="State-space layers after {0}. The nets are those of the FF-on-text experiment (`layer=mlp` and "
+            "`layer=ssm`, each with its backprop twin); memory is measured with saved-tensor hooks, as the "
+            "Efficiency experiment measures it.",
 )

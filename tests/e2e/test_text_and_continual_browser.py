@@ -66,3 +66,20 @@ def test_the_accuracy_matrices_fill_in_task_by_task(app_url, page):
     page.set_viewport_size({"width": 1400, "height": 1500})
     time.sleep(0.5)
     assert save_screenshot(page, "continual.png").stat().st_size > 20_000
+
+
+def test_the_layer_kinds_fill_one_table_and_draw_memory_against_the_window(app_url, page):
+    page.goto(f"{app_url}/ff_text?exp=layers&hidden=32,32&state_size=8&steps=400&eval_every=40&eval_chars=200"
+              "&final_chars=400&lengths=8,16,32,64")
+    wait_until_idle(page)
+    start_and_watch(page, "text-layers", "chart-layers-memory", may_finish=True)
+    wait_for(lambda: plot(page, "chart-layers-memory", "gd.data.length === 4 && gd.data[0].x.length") == 4,
+             what="four nets' memory at four window lengths")
+    wait_for(lambda: (plot(page, "chart-layers-nats", "gd.data.length") or 0) == 4, what="four nats curves")
+    wait_for(lambda: "finished" in status(page, "text-layers"), timeout=240, what="status finished")
+    wait_until_idle(page)
+    table = page.locator(".st-key-table-text-layers").inner_text()
+    assert all(net in table for net in ("FF-MLP", "FF-SSM", "SSM by BPTT", "MLP by backprop")), table
+    page.set_viewport_size({"width": 1400, "height": 1400})
+    time.sleep(0.5)
+    assert save_screenshot(page, "text_layers.png").stat().st_size > 20_000

@@ -19,12 +19,14 @@ from fflab.app.views.nca import nca_view
 from fflab.app.views.negatives import negatives_view
 from fflab.app.views.scff import scff_view
 from fflab.app.views.srwm import srwm_view
+from fflab.app.views.text_layers import text_layers_view
 from fflab.app.views.transfer import transfer_view
 
 VIEWS: dict[str, View] = {
     "ff": classifier_view,
     "bp": classifier_view,
     "ff-text": ff_text_view,
+    "text-layers": text_layers_view,
     "negatives": negatives_view,
     "collab": negatives_view,
     "cwc": cwc_view,

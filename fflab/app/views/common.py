@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -13,6 +14,16 @@ Snapshot = TypeVar("Snapshot")
 
 def pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f}%"
+
+
+def byte_size(value: float | None) -> str:
+    """Bytes in words: 1.23 MB, 512 B; "–" when unknown."""
+    if value is None:
+        return "–"
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if value >= scale:
+            return f"{value / scale:.2f} {unit}"
+    return f"{value:.0f} B"
 
 
 # Box and lasso select, autoscale and the zoom steps do nothing a line chart needs; without them the toolbar
@@ -49,6 +60,16 @@ def snapshot_of(run: Run | None, kind: type[Snapshot]) -> Snapshot | None:
     """The run's latest snapshot if it is a `kind`; None before the first one (or without a run)."""
     snapshot = run.snapshot if run is not None else None
     return snapshot if isinstance(snapshot, kind) else None
+
+
+def study_state(run: Run, kind: type[Snapshot], phases: Mapping[str, str]) -> tuple[Snapshot | None, dict[str, float]]:
+    """A phased study's snapshot and final metrics ({} until it has ended), saying which phase it is in."""
+    snap = snapshot_of(run, kind)
+    if snap is not None and not run.status.terminal:
+        phase = getattr(snap, "phase", "")
+        st.caption(f"Now: {phases.get(phase, phase)}" + (f" (device {snap.device})." if hasattr(snap, "device")
+                                                          else "."))
+    return snap, (run.final_metrics if run.status.terminal else {})
 
 
 def final_or_latest(run: Run, records: list[dict], key: str) -> float | None:

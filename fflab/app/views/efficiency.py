@@ -6,7 +6,7 @@ import streamlit as st
 
 from fflab import figures as figs
 from fflab.app.url_state import LabState
-from fflab.app.views.common import chart, pct, snapshot_of
+from fflab.app.views.common import byte_size, chart, pct, study_state
 from fflab.metric_names import metric
 from fflab.runner import Run
 from fflab.studies.efficiency.snapshot import EfficiencySnapshot
@@ -23,23 +23,11 @@ def _ratio(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}×"
 
 
-def _size(value: float | None) -> str:
-    if value is None:
-        return "–"
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if value >= scale:
-            return f"{value / scale:.2f} {unit}"
-    return f"{value:.0f} B"
-
-
 def efficiency_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> None:
     run = runs.get(lab.experiment)
     if run is None:
         return
-    snap = snapshot_of(run, EfficiencySnapshot)
-    final = run.final_metrics if run.status.terminal else {}
-    if snap is not None and not run.status.terminal:
-        st.caption(f"Now: {PHASES.get(snap.phase, snap.phase)} (device {snap.device}).")
+    snap, final = study_state(run, EfficiencySnapshot, PHASES)
     _tiles(snap)
     left, right = st.columns(2)
     with left:
@@ -117,7 +105,7 @@ def _table(snap: EfficiencySnapshot | None, final: dict[str, float]) -> None:
     memory = snap.activation_bytes if snap else {}
     if depths:
         st.dataframe(
-            [{"layers": d, **{name: _size(memory[name][i]) for name in ("ff", "ff_summed", "bp") if name in memory}}
+            [{"layers": d, **{name: byte_size(memory[name][i]) for name in ("ff", "ff_summed", "bp") if name in memory}}
              for i, d in enumerate(depths)],
             hide_index=True, key="table-efficiency-memory",
         )

@@ -63,7 +63,9 @@ def nca_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState
     if snap is not None:
         blowups = (f" They blew up (values past float range) and restarted {snap.blowups} time(s): the rule is "
                    "unstable this far past its training length." if snap.blowups else "")
-        right.caption(f"Live grids at step {snap.grid_age} since the seed (they restart every restart_after steps); "
+        every = run.spec.params.get("restart_after")
+        schedule = f"they restart every {every} steps" if every else "no scheduled restart: restart_after is 0"
+        right.caption(f"Live grids at step {snap.grid_age} since the seed ({schedule}); "
                       f"{snap.damages} damage(s) so far.{blowups}")
     damage_radius = run.spec.params.get("damage_radius")
     chart(grids_figure(snap.grids if snap else None, rules, snap.target if snap else None,

@@ -100,7 +100,7 @@ class FFText(Experiment):
         if self.bp is not None:
             metrics.update(self.train_bp(contexts, targets))
         if self.step_number % self.p["eval_every"] == 0 or self.step_number >= self.total_steps:
-            metrics.update(self._scores(self.eval_positions))
+            metrics.update(self.scores(self.eval_positions))
         return metrics
 
     def draw_batch(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -187,7 +187,7 @@ class FFText(Experiment):
         self.temperature = fit_temperature(self.net.goodness_of_every_candidate(contexts), targets)
 
     @torch.no_grad()
-    def _scores(self, positions: torch.Tensor, chunk: int = 1000) -> dict[str, float]:
+    def scores(self, positions: torch.Tensor, chunk: int = 1000) -> dict[str, float]:
         """Validation nats per character and accuracy of each predictor, on these positions."""
         self._fit_temperature()
         k = self.p["context"]
@@ -220,7 +220,11 @@ class FFText(Experiment):
 
     def final_metrics(self) -> dict[str, float]:
         report_status("scoring the validation split")
-        return self._scores(self._spread(len(self.val_ids), self.p["final_chars"]))
+        return self.scores(self.final_positions())
+
+    def final_positions(self) -> torch.Tensor:
+        """The `final_chars` validation positions the final figures score, evenly spaced."""
+        return self._spread(len(self.val_ids), self.p["final_chars"])
 
     def on_update(self, changes: Mapping[str, Any]) -> None:
         self._set_learning_rates()
