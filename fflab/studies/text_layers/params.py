@@ -27,7 +27,7 @@ TEXT_LAYERS_PARAMS = ParamSpec([
     Param("final_chars", "int", 10000, "Validation characters scored at the end, evenly spaced.", low=100,
           high=200_000, unit="characters"),
     Param("lengths", "int_list", (16, 32, 64, 128), "Window lengths at which one training step's activation "
-          "memory is measured, for each net (before training).", low=1, high=1024, unit="characters",
+          "memory is measured, for each net (before training).", low=1, high=128, unit="characters",
           max_items=8),
 ])
 
@@ -43,7 +43,8 @@ TEXT_LAYERS_PRESETS = {
         "of 128 windows; memory at windows of 16 to 128 characters.",
     ),
     "long-windows": Preset(
-        "long-windows", {"context": 64, "steps": 1000, "lengths": (16, 64, 256, 1024)},
-        "Where a recurrence should pay: 64-character windows, memory measured out to 1024 characters.",
+        "long-windows", {"context": 64, "steps": 1000, "lengths": (8, 16, 32, 64, 128)},
+        "Where a recurrence should pay: 64-character windows, 1000 steps; memory measured from 8 to 128 "
+        "characters.",
     ),
 }
