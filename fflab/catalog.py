@@ -12,13 +12,14 @@ from fflab.ff.negatives.race import NegativeRace
 from fflab.params import ParamError
 from fflab.studies.collab import CollabSweep
 from fflab.studies.continual.experiment import Continual
+from fflab.studies.continual.text_stream import ContinualText
 from fflab.studies.efficiency.experiment import Efficiency
 from fflab.studies.text_layers.experiment import TextLayers
 from fflab.studies.transfer import Transfer
 
 EXPERIMENTS: dict[str, type[Experiment]] = {cls.name: cls for cls in (
     member("ff"), member("bp"), NegativeRace, CollabSweep, member("cwc"), member("dff"), member("scff"), Transfer,
-    Efficiency, Continual, member("ff-text"), TextLayers, member("fastweights-delay"), member("fastweights-kv"), member("srwm"), member("chunker-22"),
+    Efficiency, Continual, ContinualText, member("ff-text"), TextLayers, member("fastweights-delay"), member("fastweights-kv"), member("srwm"), member("chunker-22"),
     member("chunker-deep"),
     member("nca"),
 )}

@@ -49,7 +49,7 @@ ENTRIES = [
           "pages/ff_text.py", (("ff-text", "ff-text"), ("layers", "text-layers"))),
     Entry("Continual learning", "continual", ":material/timeline:",
           "Tasks in order: do layer-local learners forget less than backprop, with and without replay?",
-          "pages/continual.py", (("continual", "continual"),)),
+          "pages/continual.py", (("continual", "continual"), ("text", "continual-text"))),
     Entry("Variants & transfer", "variants", ":material/tune:",
           "Channel-wise competitive FF (no negative data), and whether FF features transfer to a new task.",
           "pages/variants.py", tuple((name, name) for name in ("cwc", "scff", "collab", "dff", "transfer", "efficiency"))),

@@ -45,3 +45,16 @@ def test_permuted_tasks_are_named_by_their_shuffle_on_the_matrix():
     heatmap = json.loads(matrix.proto.spec)["data"][0]
     assert heatmap["x"] == ["plain", "shuffle 1"] and len(heatmap["z"]) == 2
     assert list(at.dataframe[0].value["learner"]) == ["backprop"]
+
+
+def test_shakespeare_part_by_part_fills_its_matrices_named_by_part():
+    at = page({"exp": "text", "steps_per_task": "10", "hidden": "16", "tasks": "3", "eval_every": "5",
+               "eval_chars": "100", "methods": "ff,bp_replay"})
+    assert not at.exception and at.sidebar.selectbox(key="continual-text.preset").value == "excerpt-quick"
+    button(at, "Start").click().run()
+    at = wait_for(at, lambda a: "finished" in status_text(a), timeout=120)
+    matrix = next(c for c in at.get("plotly_chart") if c.key == "chart-continual-matrix")
+    heatmap = json.loads(matrix.proto.spec)["data"][0]
+    assert heatmap["x"] == ["part 1", "part 2", "part 3"] and len(heatmap["z"]) == 3
+    assert list(at.dataframe[0].value["learner"]) == ["FF", "backprop + replay"]
+    assert any("next-character accuracy" in c.value for c in at.caption)

@@ -77,3 +77,15 @@ def test_the_reader_refuses_classes_outside_fflab_and_object_arrays():
         snapshot_from_bytes(b"not zlib")
     with pytest.raises(SnapshotCodecError, match="holds a set"):
         snapshot_to_bytes({"a": {1, 2}})
+
+
+def test_snapshots_stored_under_a_module_they_have_moved_from_still_read():
+    from fflab.studies.continual.task_matrix import ContinualSnapshot
+
+    snapshot = ContinualSnapshot(("ff",), ((0, 1),), {"ff": np.eye(1)}, 0, ("0/1",))
+    tree = _tree(snapshot_to_bytes(snapshot))
+    tree["cls"] = "fflab.studies.continual.experiment:ContinualSnapshot"  # where runs of 2026-12-02 stored it
+    assert_same(snapshot, snapshot_from_bytes(_bytes(tree)))
+    text_tree = _tree(snapshot_to_bytes(_small(catalog.get_experiment("ff-text")).snapshot()))
+    text_tree["cls"] = "fflab.ff.ff_text.experiment:TextSnapshot"
+    assert type(snapshot_from_bytes(_bytes(text_tree))).__name__ == "TextSnapshot"

@@ -35,6 +35,7 @@ VIEWS: dict[str, View] = {
     "transfer": transfer_view,
     "efficiency": efficiency_view,
     "continual": continual_view,
+    "continual-text": continual_view,
     "fastweights-delay": delay_view,
     "fastweights-kv": kv_view,
     "srwm": srwm_view,

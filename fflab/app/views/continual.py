@@ -8,8 +8,17 @@ from fflab.app.url_state import LabState
 from fflab.app.views.common import chart, pct
 from fflab.figures.continual import LABELS, accuracy_matrix_figure, seen_accuracy_figure
 from fflab.runner import Run
-from fflab.studies.continual.experiment import ContinualSnapshot
+from fflab.studies.continual.task_matrix import ContinualSnapshot
 from fflab.studies.continual.verdict import verdict
+
+ROW_CAPTION = {
+    "continual": "Row t: the accuracy on every task's test images after training on tasks 1..t. Split into new "
+                 "classes, fine-tuning keeps only the diagonal; a learner that does not forget keeps the lower "
+                 "triangle bright.",
+    "continual-text": "Row t: the next-character accuracy on every part's validation text after reading parts "
+                      "1..t. Above the diagonal: parts not read yet, which the language learnt so far already "
+                      "predicts in part; below it: what is kept of the parts read before.",
+}
 
 
 def continual_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: LabState) -> None:
@@ -23,9 +32,7 @@ def continual_view(runs: dict[str, Run], records: dict[str, list[dict]], lab: La
         st.caption("The accuracy matrices appear once the run has started.")
         return
     chart(accuracy_matrix_figure(snapshot.matrices, snapshot.names()), "chart-continual-matrix")
-    st.caption("Row t: the accuracy on every task's test images after training on tasks 1..t. Split into new "
-               "classes, fine-tuning keeps only the diagonal; a learner that does not forget keeps the lower "
-               "triangle bright.")
+    st.caption(ROW_CAPTION.get(lab.experiment, ROW_CAPTION["continual"]))
     final = run.final_metrics if run.status.terminal else {}
     if not final:
         return

@@ -10,44 +10,27 @@ buffer. After each task, every learner is scored on every task's test images: ro
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 
-from fflab.experiment import load_state_of_parts, report_status, state_of_parts
+from fflab.experiment import report_status
 from fflab.families import member
 from fflab.ff.classifier import ClassifierExperiment
 from fflab.params import ParamError
-from fflab.studies.continual.measures import Reservoir, average_accuracy, backward_transfer, forgetting
+from fflab.studies.continual.measures import Reservoir
 from fflab.studies.continual.params import CONTINUAL_PARAMS, CONTINUAL_PRESETS
+# ContinualSnapshot lived here: runs stored before it moved name it by this module
+from fflab.studies.continual.task_matrix import ContinualSnapshot, TaskMatrix, split_task_name  # noqa: F401
 from fflab.studies.continual.text import CONTINUAL_TEACHING
 
 CLASSES_PER_TASK = 2
 FAMILY = {"ff": "ff", "ff_replay": "ff", "bp": "bp", "bp_replay": "bp", "joint": "bp"}
 
 
-@dataclass(frozen=True)
-class ContinualSnapshot:
-    methods: tuple[str, ...]
-    tasks: tuple[tuple[int, ...], ...]  # the classes of each task
-    matrices: dict[str, np.ndarray]  # method -> (tasks, tasks) accuracy, NaN where not reached yet
-    current_task: int
-    task_names: tuple[str, ...] = ()  # the axis labels; empty in runs stored before permuted tasks
-
-    def names(self) -> tuple[str, ...]:
-        """Each task's label ("0/1", or "shuffle 2"), also for runs stored before the labels were."""
-        return self.task_names or tuple(split_task_name(t) for t in self.tasks)
-
-
-def split_task_name(classes: tuple[int, ...]) -> str:
-    return "/".join(map(str, classes))
-
-
-class Continual(ClassifierExperiment):
+class Continual(TaskMatrix, ClassifierExperiment):
     name = "continual"
     headline = "average_accuracy"
     title = "Continual learning: tasks in order"
@@ -116,14 +99,6 @@ class Continual(ClassifierExperiment):
             return images[:, order]
         return torch.gather(images, 1, order)
 
-    @property
-    def total_steps(self) -> int:
-        return self.p["steps_per_task"] * len(self.tasks)
-
-    @property
-    def task_index(self) -> int:
-        return min(self.steps_done // self.p["steps_per_task"], len(self.tasks) - 1)
-
     # -- the stream ------------------------------------------------------------------
     def _draw(self, task: int) -> tuple[torch.Tensor, torch.Tensor]:
         pool = self.train_of[task]
@@ -174,43 +149,12 @@ class Continual(ClassifierExperiment):
 
     # -- scoring ---------------------------------------------------------------------
     @torch.no_grad()
-    def _accuracy(self, learner: ClassifierExperiment, task: int, limit: int | None = None) -> float:
+    def _accuracy(self, method: str, task: int, limit: int | None = None) -> float:
+        learner = self.learners[method]
         index = self.test_of[task][:limit]
         return learner.score(self._in_task(self.x_test[index], task), self.y_test[index])
 
     def _seen_accuracy(self, task: int) -> dict[str, float]:
         limit = self.p["eval_samples"]
-        return {f"seen_accuracy.{m}": float(np.mean([self._accuracy(learner, i, limit) for i in range(task + 1)]))
-                for m, learner in self.learners.items()}
-
-    def _fill_row(self, task: int) -> dict[str, float]:
-        report_status(f"scoring every task after task {task + 1}")
-        metrics = {}
-        for method, learner in self.learners.items():
-            row = [self._accuracy(learner, i) for i in range(len(self.tasks))]
-            self.matrices[method][task] = row
-            metrics[f"seen_accuracy.{method}"] = float(np.mean(row[: task + 1]))
-        return metrics
-
-    def final_metrics(self) -> dict[str, float]:
-        metrics: dict[str, float] = {}
-        done = self.steps_done // self.p["steps_per_task"]
-        for method, matrix in self.matrices.items():
-            reached = matrix[:done, :done]
-            if not len(reached):
-                continue
-            metrics[f"average_accuracy.{method}"] = average_accuracy(reached)
-            metrics[f"forgetting.{method}"] = forgetting(reached)
-            metrics[f"backward_transfer.{method}"] = backward_transfer(reached)
-        metrics["tasks_done"] = float(done)
-        return {k: v for k, v in metrics.items() if not (isinstance(v, float) and math.isnan(v))}
-
-    def snapshot(self) -> ContinualSnapshot:
-        return ContinualSnapshot(self.methods, self.tasks, {m: r.copy() for m, r in self.matrices.items()},
-                                 self.task_index, self.task_names)
-
-    def state_dict(self) -> dict[str, torch.Tensor]:
-        return state_of_parts(self.learners)
-
-    def load_state_dict(self, state: Mapping[str, torch.Tensor]) -> None:
-        load_state_of_parts(self.learners, state)
+        return {f"seen_accuracy.{m}": float(np.mean([self._accuracy(m, i, limit) for i in range(task + 1)]))
+                for m in self.learners}

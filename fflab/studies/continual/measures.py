@@ -9,6 +9,7 @@ R[t, i] is the test accuracy on task i after training on tasks 0..t. With T task
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 import torch
@@ -32,12 +33,28 @@ def forgetting(matrix: np.ndarray) -> float:
     return float(np.mean([matrix[: tasks - 1, i].max() - matrix[-1, i] for i in range(tasks - 1)]))
 
 
+def gem_measures(matrices: Mapping[str, np.ndarray], tasks_done: int) -> dict[str, float]:
+    """Each learner's average accuracy, forgetting and backward transfer over the tasks done (rows and columns
+    0..tasks_done-1 of its matrix R), and `tasks_done`; a measure that needs more tasks is left out."""
+    metrics: dict[str, float] = {}
+    for method, matrix in matrices.items():
+        reached = matrix[:tasks_done, :tasks_done]
+        if not len(reached):
+            continue
+        metrics[f"average_accuracy.{method}"] = average_accuracy(reached)
+        metrics[f"forgetting.{method}"] = forgetting(reached)
+        metrics[f"backward_transfer.{method}"] = backward_transfer(reached)
+    metrics["tasks_done"] = float(tasks_done)
+    return {k: v for k, v in metrics.items() if not math.isnan(v)}
+
+
 class Reservoir:
     """A replay buffer of at most `size` examples, each of the stream's examples equally likely to be kept."""
 
-    def __init__(self, size: int, example_shape: tuple[int, ...], device: torch.device, gen: torch.Generator):
+    def __init__(self, size: int, example_shape: tuple[int, ...], device: torch.device, gen: torch.Generator,
+                 dtype: torch.dtype = torch.float32):
         self.size, self.gen, self.seen = size, gen, 0
-        self.images = torch.empty((size, *example_shape), device=device)
+        self.images = torch.empty((size, *example_shape), dtype=dtype, device=device)  # or windows of text
         self.labels = torch.empty(size, dtype=torch.long, device=device)
 
     def __len__(self) -> int:

@@ -42,3 +42,18 @@ CONTINUAL_TEACHING = Teaching(
     more_title="How the stream and the measures are made",
     more=_HOW,
 )
+
+CONTINUAL_TEXT_TEACHING = Teaching(
+    what="The same question on text, as it would arrive day by day: Shakespeare is cut into consecutive **parts**, "
+         "and every learner reads one part after another, predicting the next character from the last few. The "
+         "parts share an alphabet and a language but not their plays, characters or words, so this is closer to "
+         "domain-incremental learning than to new classes. The learners are the FF-on-text page's nets: FF "
+         "layers on a window of characters, and the same net trained by backprop; each fine-tuned and with a "
+         "**replay buffer** of past windows, and backprop on every part from the start as the upper bound.",
+    watch="each learner's next-character accuracy on every part's validation text, one row per part. Language "
+          "carries over, so old parts should fade less than Split-MNIST's classes; whether FF's layer-local "
+          "learning fades less than backprop's, the table at the end says.",
+    sources=(VAN_DE_VEN_2019, LOPEZ_PAZ_2017),
+    cite_as="Scenarios: {0}; the measures: {1}. Data: Tiny Shakespeare from karpathy/char-rnn, each part's first "
+            "90% for training, its last 10% for validation.",
+)
