@@ -129,3 +129,12 @@ def test_reloaded_weights_give_the_same_temperature_and_reading(one_thread) -> N
     assert math.isclose(b.temperature, a.temperature, rel_tol=1e-6)
     assert torch.allclose(torch.as_tensor(b.read_prompt("To be").candidate_probability),
                           torch.as_tensor(a.read_prompt("To be").candidate_probability))
+
+
+def test_the_sample_is_kept_a_few_seconds_while_training_and_renewed_once_the_net_stops_moving(one_thread) -> None:
+    exp = FFText(FFText.params.resolve({**SMALL, "steps": 30}), seed=0)
+    advance(exp, 5)
+    assert exp.snapshot().step == 5
+    advance(exp, 5)
+    assert exp.snapshot().step == 5, "within a few seconds of the last sample, it is kept"
+    assert exp.snapshot().step == 10, "no step since the last snapshot: paused or ended, the sample is renewed"

@@ -77,6 +77,7 @@ class FFText(Experiment):
                                                    generator=self.gen, device=self.device)
         self.samples_seen = 0
         self._sample: tuple[float, str, int] | None = None  # (when, text, step)
+        self._snapshot_step = -1  # steps_done at the last snapshot
 
     def _spread(self, length: int, count: int) -> torch.Tensor:
         k = self.p["context"]
@@ -262,8 +263,13 @@ class FFText(Experiment):
         k = self.p["context"]
         prompt_ids = self.val_ids[:k]
         good = self.net.goodness_of_every_candidate(prompt_ids[None])[0]
-        stale = self._sample is None or time.monotonic() - self._sample[0] > SAMPLE_EVERY_S or self.done
-        if stale:  # generating costs a forward pass per character: a fresh sample every few seconds
+        # generating costs a forward pass per character: a fresh sample every few seconds, and at once when the
+        # net has not moved since the last snapshot (paused or ended: the last one shown is the net's own)
+        idle = self._snapshot_step == self.steps_done
+        self._snapshot_step = self.steps_done
+        stale = self._sample is None or (self._sample[2] != self.steps_done and (
+            idle or self.done or time.monotonic() - self._sample[0] > SAMPLE_EVERY_S))
+        if stale:
             gen = torch.Generator(device=self.device).manual_seed(self.seed + self.steps_done)
             text = self.generate(prompt_ids, self.p["sample_chars"], self.p["sample_temperature"], gen)
             self._sample = (time.monotonic(), text, self.steps_done)
