@@ -65,6 +65,9 @@ CONTINUAL_TEXT_PRESETS = {
         "shakespeare", {},
         "Tiny Shakespeare in five parts of about 223,000 characters; two layers of 256; 400 steps of 128 windows "
         "per part; a replay buffer of 2000 windows.",
+        measured="average next-character accuracy FF 30.9%, backprop 42.7%, FF + replay 32.1%, backprop + replay "
+                 "40.1%, joint 44.9%; forgetting 0.5 / 1.2 / 0.5 / 0.8 points; 1 min 47 s on 2 CPU cores "
+                 "(2026-12-03)",
     ),
 }
 

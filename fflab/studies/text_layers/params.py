@@ -41,6 +41,9 @@ TEXT_LAYERS_PRESETS = {
         "quick", {},
         "Tiny Shakespeare on a CPU budget: 16-character windows, two layers of 256, 32 complex states, 1500 steps "
         "of 128 windows; memory at windows of 16 to 128 characters.",
+        measured="val nats per character FF-MLP 2.313, MLP by backprop 1.910, FF-SSM 2.287, SSM by BPTT 1.831; "
+                 "memory of one update at 128 characters 1.05 / 0.43 / 25.9 / 50.8 MB; 2 min 18 s on 2 CPU cores "
+                 "(2026-12-03)",
     ),
     "long-windows": Preset(
         "long-windows", {"context": 64, "steps": 1000, "lengths": (8, 16, 32, 64, 128)},
