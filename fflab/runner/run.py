@@ -27,7 +27,7 @@ from fflab.scheduler import Scheduler, default_scheduler, usable_cores
 T = TypeVar("T")
 
 
-def answer_in_own_thread(question: Question, experiment: Experiment, lock: threading.Lock, timeout: float) -> None:
+def answer_in_own_thread(question: Question, experiment: Experiment | None, lock: threading.Lock) -> None:
     """Answer a question put to an experiment no training thread owns any more, in a thread of its own (the
     UI thread never calls an experiment), one question at a time."""
 
@@ -35,9 +35,22 @@ def answer_in_own_thread(question: Question, experiment: Experiment, lock: threa
         with lock:
             question.put_to(experiment)
 
-    worker = threading.Thread(target=answer, name="fflab-answer", daemon=True)
-    worker.start()
-    worker.join(timeout)
+    threading.Thread(target=answer, name="fflab-answer", daemon=True).start()
+
+
+def await_answer(question: Question, timeout: float, ended: Callable[[], bool] = lambda: False,
+                 answer_after_end: Callable[[Question], None] | None = None) -> bool:
+    """Wait up to `timeout` seconds for the answer; True once it has come. A question the run's thread never
+    took before it `ended` is answered by `answer_after_end`."""
+    deadline = time.monotonic() + timeout
+    while not question.done.is_set():
+        if answer_after_end is not None and ended() and not question.taken:
+            answer_after_end(question)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        question.done.wait(min(0.05, remaining))
+    return question.done.is_set()
 
 
 class Run:
@@ -111,26 +124,28 @@ class Run:
         self.spec.params.update(valid_changes)
         self._send("update", valid_changes)
 
-    def ask(self, question: Callable[[Experiment], T], timeout: float = 2.0) -> T | None:
-        """`question(experiment)`, answered by the thread that owns the experiment (between two steps while
-        the run lives; a one-off thread once it has ended). None when there is no answer within `timeout`
-        seconds or no experiment yet; the question's own exception is raised here.
-
-        The question must only read: it runs beside nothing, but between the run's steps.
-        """
+    def pose(self, question: Callable[[Experiment], Any]) -> Question:
+        """Put a read-only question to the experiment: answered by the run's own thread between two steps
+        while the run lives, by a one-off thread once it has ended. Collect it with `await_answer`."""
         asked = Question(question)
-        if not self._finished.is_set():
-            applied = self._send("ask", asked)
-            deadline = time.monotonic() + timeout
-            while not applied.is_set() and not self._finished.is_set() and time.monotonic() < deadline:
-                applied.wait(0.05)
-            if not applied.is_set() and not self._finished.is_set():
-                return None
-        if not asked.answered and self._finished.is_set() and self.experiment is not None:
-            answer_in_own_thread(asked, self.experiment, self._ended_lock, timeout)
-        if asked.error is not None:
-            raise asked.error
-        return asked.answer if asked.answered else None
+        if self._finished.is_set():
+            self._answer_after_end(asked)
+        else:
+            self._send("ask", asked)
+        return asked
+
+    def await_answer(self, asked: Question, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for a posed question's answer; True once it has come."""
+        return await_answer(asked, timeout, self._finished.is_set, self._answer_after_end)
+
+    def ask(self, question: Callable[[Experiment], T], timeout: float = 2.0) -> T | None:
+        """`question(experiment)`, or None when there is no answer within `timeout` seconds or no experiment
+        yet; the question's own exception is raised here. The question must only read."""
+        asked = self.pose(question)
+        return asked.result() if self.await_answer(asked, timeout) else None
+
+    def _answer_after_end(self, asked: Question) -> None:
+        answer_in_own_thread(asked, self.experiment, self._ended_lock)
 
     def set_delay(self, seconds: float) -> None:
         self.delay_s = max(0.0, float(seconds))

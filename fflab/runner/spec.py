@@ -61,17 +61,34 @@ class Command:
 
 @dataclass
 class Question:
-    """A read-only question for a run's experiment (`Run.ask`), answered by the thread that owns it."""
+    """A read-only question for a run's experiment (`Run.pose`), answered once by the thread that owns it."""
 
     ask: Callable[[Any], Any]  # called with the experiment
     answer: Any = None
     error: BaseException | None = None
-    answered: bool = False
+    done: threading.Event = field(default_factory=threading.Event, compare=False, repr=False)
+    _taken: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     def put_to(self, experiment: Any) -> None:
-        """Answer it; an exception is kept for the asker, never raised in the answering thread."""
+        """Answer it (None without an experiment), unless another thread has taken it; an exception is kept
+        for the asker, never raised in the answering thread."""
+        with self._lock:
+            if self._taken:
+                return
+            self._taken = True
         try:
-            self.answer = self.ask(experiment)
+            self.answer = None if experiment is None else self.ask(experiment)
         except Exception as exc:
             self.error = exc
-        self.answered = True
+        self.done.set()
+
+    @property
+    def taken(self) -> bool:
+        return self._taken
+
+    def result(self) -> Any:
+        """The answer, or the question's own exception raised; None until it is answered."""
+        if self.error is not None:
+            raise self.error
+        return self.answer

@@ -159,8 +159,8 @@ class TrainingLoop:
                     self._set(Status.PAUSED, "")
             elif command.kind == "update" and self.run.experiment is not None:
                 self.run.experiment.apply_live(command.payload)  # checked by `Run.set_params`
-            elif command.kind == "ask" and self.run.experiment is not None:
-                command.payload.put_to(self.run.experiment)
+            elif command.kind == "ask":
+                command.payload.put_to(self.run.experiment)  # None while there is none yet
             command.applied.set()
             try:
                 command = self.commands.get_nowait()

@@ -17,7 +17,7 @@ from fflab.catalog import get_experiment
 from fflab.experiment import Experiment
 from fflab.metric_log import MetricLog
 from fflab.params import ParamError
-from fflab.runner.run import answer_in_own_thread
+from fflab.runner.run import answer_in_own_thread, await_answer
 from fflab.runner.spec import Question, RunSpec, Status
 from fflab.store.database import RunStore, RunSummary
 from fflab.store.snapshots import SnapshotCodecError, snapshot_from_bytes
@@ -72,17 +72,16 @@ class ReopenedRun:
     def wait(self, timeout: float | None = None) -> bool:
         return True
 
-    def ask(self, question: Callable[[Experiment], T], timeout: float = 30.0) -> T | None:
-        """`Run.ask` of the stored run: its experiment rebuilt on the CPU with the stored weights, the first
-        time (in a thread of its own); None if it stored none or it cannot be rebuilt here."""
-        if self._weights is None:
-            return None
-        weights = self._weights
-        spec = self.spec
+    def pose(self, question: Callable[[Experiment], Any]) -> Question:
+        """`Run.pose` of the stored run: its experiment rebuilt on the CPU with the stored weights the first
+        time (in a thread of its own); answered None if it stored none."""
+        weights, spec = self._weights, self.spec
         last = self.log.last()
         steps = int(last["step"]) if last and "step" in last else 0
 
         def rebuilt_then(experiment: Any) -> Any:
+            if weights is None:
+                return None
             if self._rebuilt is None:
                 built = self.experiment_cls(dict(spec.params), seed=spec.seed, device="cpu")
                 built.load_state_dict(weights())
@@ -91,10 +90,15 @@ class ReopenedRun:
             return question(self._rebuilt)
 
         asked = Question(rebuilt_then)
-        answer_in_own_thread(asked, None, self._lock, timeout)
-        if asked.error is not None:
-            raise asked.error
-        return asked.answer if asked.answered else None
+        answer_in_own_thread(asked, self, self._lock)  # `rebuilt_then` ignores what it is given
+        return asked
+
+    def await_answer(self, asked: Question, timeout: float) -> bool:
+        return await_answer(asked, timeout)
+
+    def ask(self, question: Callable[[Experiment], T], timeout: float = 30.0) -> T | None:
+        asked = self.pose(question)
+        return asked.result() if self.await_answer(asked, timeout) else None
 
     def describe_status(self) -> str:
         return f"{self.status.value} ({self.origin})"

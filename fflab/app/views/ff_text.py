@@ -84,9 +84,17 @@ def _prompt_reading(experiment: str, typed: str) -> None:
     if run is None:
         st.caption("Start a run (or reopen a saved one) to read your prompt.")
         return
-    reading = _read(run, typed)
+    try:
+        reading = _read(run, typed)
+    except Exception as exc:  # a prompt must never take the page down
+        st.error(f"Reading the prompt failed: {type(exc).__name__}: {exc}")
+        return
+    if reading is None and run.status.terminal and st.session_state[READING_KEY]["question"].done.is_set():
+        st.caption("This saved run kept no weights, so it cannot read a prompt; start it again.")
+        return
     if reading is None:
-        st.caption("The net is not ready yet (it is being built, or busy); the reading comes in a moment.")
+        busy = f" ({run.status_note})" if run.status_note else ""
+        st.caption(f"The net is busy{busy} or not built yet; the reading comes as soon as it is free.")
         return
     if reading.left_out:
         st.caption(f"Left out (not in the corpus): {reading.left_out!r}")
@@ -99,24 +107,26 @@ def _prompt_reading(experiment: str, typed: str) -> None:
 
 
 def _read(run: Run, typed: str) -> PromptReading | None:
-    """The run's reading of the prompt: asked afresh while it trains, kept once it has ended."""
-    cached = st.session_state.get(READING_KEY)
+    """The net's reading of the prompt: asked again while it trains (the newest answer shown meanwhile), kept
+    once it has ended. A question the run has not answered yet stays posed across redraws: a busy run (an
+    evaluation, its final scoring) answers it when it is free."""
+    key = (run.id, typed)
+    state = st.session_state.get(READING_KEY)
+    if state is None or state["key"] != key:
+        state = st.session_state[READING_KEY] = {"key": key, "question": None, "asked_at": 0.0, "reading": None}
+    question = state["question"]
+    stale = not run.status.terminal and time.monotonic() - state["asked_at"] > 1.0  # the net has moved on
     ended = run.status.terminal
-    if cached and cached["key"] == (run.id, typed) and (ended or time.monotonic() - cached["at"] < 1.0):
-        return cached["reading"]
-    seed = run.spec.seed
+    if question is None or (question.done.is_set() and (stale or (question.answer is None and not ended))):
+        seed = run.spec.seed
 
-    def ask(exp: FFText) -> PromptReading:
-        return exp.read_prompt(typed, seed=seed)
+        def ask(exp: FFText) -> PromptReading:
+            return exp.read_prompt(typed, seed=seed)
 
-    try:
-        with st.spinner("Reading your prompt…"):
-            reading = run.ask(ask)
-    except Exception as exc:  # a prompt must never take the page down
-        st.error(f"Reading the prompt failed: {type(exc).__name__}: {exc}")
-        return None
-    if reading is None and ended:
-        st.caption("This saved run kept no weights, so it cannot read a prompt; start it again.")
-    st.session_state[READING_KEY] = {"key": (run.id, typed), "at": time.monotonic(), "reading": reading}
-    return reading
-
+        question = state["question"] = run.pose(ask)
+        state["asked_at"] = time.monotonic()
+    if run.await_answer(question, timeout=1.0):
+        answer = question.result()
+        if answer is not None:
+            state["reading"] = answer
+    return state["reading"]

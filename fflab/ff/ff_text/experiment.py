@@ -188,12 +188,15 @@ class FFText(Experiment):
         self.temperature = fit_temperature(self.net.goodness_of_every_candidate(contexts), targets)
 
     @torch.no_grad()
-    def scores(self, positions: torch.Tensor, chunk: int = 1000) -> dict[str, float]:
-        """Validation nats per character and accuracy of each predictor, on these positions."""
+    def scores(self, positions: torch.Tensor, chunk: int = 1000, progress: str = "") -> dict[str, float]:
+        """Validation nats per character and accuracy of each predictor, on these positions (`progress`: what
+        to report, with the characters scored so far, while it works)."""
         self._fit_temperature()
         k = self.p["context"]
         totals = {"goodness": 0.0, "softmax": 0.0, "bp": 0.0, "bigram": 0.0, "correct": 0.0}
         for start in range(0, len(positions), chunk):
+            if progress:
+                report_status(f"{progress}: {start:,} of {len(positions):,} characters")
             contexts, targets = windows(self.val_ids, positions[start:start + chunk], k)
             n = len(targets)
             by_goodness = self.net.goodness_of_every_candidate(contexts) / self.temperature
@@ -220,8 +223,7 @@ class FFText(Experiment):
         return metrics
 
     def final_metrics(self) -> dict[str, float]:
-        report_status("scoring the validation split")
-        return self.scores(self.final_positions())
+        return self.scores(self.final_positions(), progress="scoring the validation split")
 
     def final_positions(self) -> torch.Tensor:
         """The `final_chars` validation positions the final figures score, evenly spaced."""
@@ -255,8 +257,9 @@ class FFText(Experiment):
         good = self.net.goodness_of_every_candidate(ids[None])[0]
         gen = torch.Generator(device=self.device).manual_seed(seed)
         continuation = self.generate(ids, self.p["sample_chars"], self.p["sample_temperature"], gen)
-        return PromptReading(self.corpus.vocab, window, left_out, good.cpu().numpy(), (good / self.temperature).softmax(0).cpu().numpy(),
-                             continuation, self.steps_done)
+        probability = (good / self.temperature).softmax(0).cpu().numpy()
+        return PromptReading(self.corpus.vocab, window, left_out, good.cpu().numpy(), probability, continuation,
+                             self.steps_done)
 
     @torch.no_grad()
     def snapshot(self) -> TextSnapshot:

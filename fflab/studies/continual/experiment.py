@@ -22,6 +22,7 @@ from fflab.ff.classifier import ClassifierExperiment
 from fflab.params import ParamError
 from fflab.studies.continual.measures import Reservoir
 from fflab.studies.continual.params import CONTINUAL_PARAMS, CONTINUAL_PRESETS
+
 # ContinualSnapshot lived here: runs stored before it moved name it by this module
 from fflab.studies.continual.task_matrix import ContinualSnapshot, TaskMatrix, split_task_name  # noqa: F401
 from fflab.studies.continual.text import CONTINUAL_TEACHING

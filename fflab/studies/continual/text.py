@@ -44,7 +44,8 @@ CONTINUAL_TEACHING = Teaching(
 )
 
 CONTINUAL_TEXT_TEACHING = Teaching(
-    what="The same question on text, as it would arrive day by day: Shakespeare is cut into consecutive **parts**, "
+    what="Does a net whose layers learn locally forget less when new text arrives day by day? Shakespeare is "
+         "cut into consecutive **parts**, "
          "and every learner reads one part after another, predicting the next character from the last few. The "
          "parts share an alphabet and a language but not their plays, characters or words, so this is closer to "
          "domain-incremental learning than to new classes. The learners are the FF-on-text page's nets: FF "

@@ -134,7 +134,7 @@ class TextLayers(Experiment):
     def _score(self, positions: Any, step: int | None = None) -> dict[str, float]:
         metrics = {}
         for layer, run in self.runs.items():
-            scores = run.scores(positions(run))
+            scores = run.scores(positions(run), progress="" if step is not None else f"scoring {layer.upper()} nets")
             for name, (kind, which) in KINDS.items():
                 if kind == layer:
                     nats = scores["val_nats_per_char.goodness" if which == "ff" else "val_nats_per_char.bp"]
@@ -147,7 +147,6 @@ class TextLayers(Experiment):
     def final_metrics(self) -> dict[str, float]:
         metrics: dict[str, float] = {}
         if self.runs["mlp"].steps_done:
-            report_status("scoring the validation split")
             metrics.update(self._score(lambda run: run.final_positions()))
             metrics.update({metric("train_seconds", name): value for name, value in self.train_seconds.items()})
         for name, by_length in self.activation_bytes.items():
