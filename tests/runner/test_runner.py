@@ -284,3 +284,16 @@ def test_a_question_unanswered_in_time_gives_none():
     assert run.ask(lambda exp: exp.steps_done, timeout=0.05) is None
     run.stop()
     run.wait(10)
+
+
+def test_a_posed_question_stays_posed_until_the_busy_run_answers_it_once():
+    run = make_run(steps=100000, sleep=0.5).start()
+    wait_for(lambda: len(run.log) >= 1)
+    time.sleep(0.05)  # inside a half-second step
+    asked = run.pose(lambda exp: exp.steps_done)
+    assert not run.await_answer(asked, timeout=0.05)
+    assert run.await_answer(asked, timeout=3.0) and asked.result() >= 2
+    run.stop()
+    assert run.wait(10)
+    late = run.pose(lambda exp: exp.steps_done)  # after the end: a thread of its own answers
+    assert run.await_answer(late, timeout=3.0) and late.result() == len(run.log)
