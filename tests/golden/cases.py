@@ -28,6 +28,12 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
     ("srwm", "reference", {"episodes": "300"}),
     ("chunker-22", "reference", {}),
     ("chunker-deep", "quick", {}),
+    ("ff-text", "excerpt-quick", {"steps": "60", "hidden": "32,32", "eval_every": "30", "final_chars": "500"}),
+    ("text-layers", "excerpt-quick", {"steps": "40", "hidden": "16,16", "eval_every": "20", "final_chars": "500",
+                                      "lengths": "8,16"}),
+    ("continual", "split-digits", {"steps_per_task": "10", "hidden": "32", "eval_every": "5"}),
+    ("continual-text", "excerpt-quick", {"steps_per_task": "10", "hidden": "16,16", "tasks": "3",
+                                         "eval_chars": "200"}),
 ]
 
 # Metrics that measure the machine, not the algorithm.
