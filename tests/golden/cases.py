@@ -32,6 +32,8 @@ CASES: list[tuple[str, str, dict[str, str]]] = [
     ("text-layers", "excerpt-quick", {"steps": "40", "hidden": "16,16", "eval_every": "20", "final_chars": "500",
                                       "lengths": "8,16"}),
     ("continual", "split-digits", {"steps_per_task": "10", "hidden": "32", "eval_every": "5"}),
+    ("nca", "quick", {"size": "8", "pad": "2", "steps": "20", "batch": "2", "pool_size": "8", "grow_min": "6",
+                      "grow_max": "8", "eval_steps": "8", "ff_rollout": "2"}),
     ("continual-text", "excerpt-quick", {"steps_per_task": "10", "hidden": "16,16", "tasks": "3",
                                          "eval_chars": "200"}),
 ]
