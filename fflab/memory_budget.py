@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 
+from fflab.env_settings import RUN_MEMORY_GB
 from fflab.params import ParamError
 
-ENV = "FFLAB_RUN_MEMORY_GB"
 DEFAULT_GB = 6.0
 GB = 1e9
 
@@ -26,13 +26,9 @@ def physical_bytes() -> float | None:
 
 
 def budget_bytes() -> float:
-    raw = os.environ.get(ENV, "").strip()
-    try:
-        configured = float(raw) * GB if raw else None
-    except ValueError as exc:
-        raise ValueError(f"{ENV} must be a number of gigabytes, not {raw[:40]!r}") from exc
+    configured = RUN_MEMORY_GB.read()
     if configured is not None and configured > 0:
-        return configured
+        return configured * GB
     total = physical_bytes()
     return min(DEFAULT_GB * GB, total / 2) if total else DEFAULT_GB * GB
 
@@ -44,4 +40,4 @@ def check_memory(estimate: float | None, knobs: str) -> None:
     budget = budget_bytes()
     if estimate > budget:
         raise ParamError("memory", f"this run would need about {estimate / GB:.1f} GB, over the budget of "
-                                   f"{budget / GB:.1f} GB a run ({ENV} sets it). Lower {knobs}.")
+                                   f"{budget / GB:.1f} GB a run ({RUN_MEMORY_GB.name} sets it). Lower {knobs}.")

@@ -15,6 +15,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from fflab.env_settings import MAX_ACTIVE_RUNS, MAX_SHARING_RUNS, EnvNumber
+
 TURN_S = 0.25  # a run holds a compute slot this long while others wait for one
 SHARING_PER_SLOT = 16  # default runs admitted per compute slot: a workshop of 10-16 on 2 cores all see curves move
 
@@ -143,14 +145,9 @@ _default: Scheduler | None = None
 _default_lock = threading.Lock()
 
 
-def _positive_int(env: str) -> int | None:
-    raw = os.environ.get(env, "").strip()
-    if not raw:
-        return None
-    try:
-        return max(1, int(raw))
-    except ValueError as exc:
-        raise ValueError(f"{env} must be a whole number of runs, not {raw[:40]!r}") from exc
+def _positive_int(setting: EnvNumber) -> int | None:
+    value = setting.read()
+    return None if value is None else max(1, int(value))
 
 
 def usable_cores() -> int:
@@ -168,12 +165,12 @@ def usable_cores() -> int:
 
 def default_capacity() -> int:
     """FFLAB_MAX_ACTIVE_RUNS, else one run computing per two usable cores (torch uses several threads per run)."""
-    return _positive_int("FFLAB_MAX_ACTIVE_RUNS") or max(1, usable_cores() // 2)
+    return _positive_int(MAX_ACTIVE_RUNS) or max(1, usable_cores() // 2)
 
 
 def default_max_sharing(capacity: int) -> int:
     """FFLAB_MAX_SHARING_RUNS, else SHARING_PER_SLOT runs per compute slot take turns; the rest wait."""
-    return _positive_int("FFLAB_MAX_SHARING_RUNS") or capacity * SHARING_PER_SLOT
+    return _positive_int(MAX_SHARING_RUNS) or capacity * SHARING_PER_SLOT
 
 
 def default_scheduler() -> Scheduler:

@@ -20,6 +20,7 @@ from fflab.app.param_panel import help_text
 from fflab.app.plain_text import plain
 from fflab.app.url_state import BASELINE, LabState
 from fflab.catalog import get_experiment
+from fflab.env_settings import SettingError
 from fflab.params import Param, ParamError
 from fflab.run_settings import RUN_PARAMS, speed_delay_s
 from fflab.runner import RunSpec, Status
@@ -89,7 +90,7 @@ def _start(engine: Engine, lab: LabState, then_step: bool = False) -> None:
             run = engine.start(role, spec, speed_delay_s(lab.speed), then_step=then_step, after=after)
             if after is None:
                 lab.run_key = run.group_key  # in the URL: a reload or a shared link shows these runs again
-    except ParamError as exc:
+    except (ParamError, SettingError) as exc:  # SettingError: the server's environment, named
         engine.forget(roles(lab))
         lab.messages.append(("error", str(exc)))
 

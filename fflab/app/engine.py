@@ -10,7 +10,6 @@ back to is stopped, and so saved, after the abandon timeout.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import weakref
@@ -19,13 +18,10 @@ from collections.abc import Callable, Iterable
 import pandas  # noqa: F401  (imported here, before any run thread: plotly reads a half-imported pandas otherwise)
 import streamlit as st
 
+from fflab.env_settings import ABANDON_S, IDLE_PAUSE_S, EnvNumber
 from fflab.runner import Run, RunSpec, Status
 from fflab.scheduler import default_scheduler
 
-IDLE_ENV = "FFLAB_IDLE_PAUSE_S"
-DEFAULT_IDLE_S = 60.0
-ABANDON_ENV = "FFLAB_ABANDON_S"
-DEFAULT_ABANDON_S = 900.0
 POLLING = (Status.QUEUED, Status.RUNNING)
 ACK_WAIT_S = 0.25  # how long a click waits for the run to take its command (a step ends first)
 
@@ -34,23 +30,19 @@ _ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
 _RUNS: weakref.WeakValueDictionary[str, Run] = weakref.WeakValueDictionary()
 
 
-def _seconds(env: str, default: float) -> float | None:
-    raw = os.environ.get(env, "")
-    try:
-        value = float(raw) if raw.strip() else default
-    except ValueError:
-        value = default
-    return value if value > 0 else None
+def _seconds(setting: EnvNumber) -> float | None:
+    value = setting.read()
+    return value if value is not None and value > 0 else None
 
 
 def idle_timeout_s() -> float | None:
     """FFLAB_IDLE_PAUSE_S (seconds; 0 or less turns the idle pause off), default 60."""
-    return _seconds(IDLE_ENV, DEFAULT_IDLE_S)
+    return _seconds(IDLE_PAUSE_S)
 
 
 def abandon_timeout_s() -> float | None:
     """FFLAB_ABANDON_S: an unwatched run is stopped (and saved) this long after its page last polled; default 900."""
-    return _seconds(ABANDON_ENV, DEFAULT_ABANDON_S)
+    return _seconds(ABANDON_S)
 
 
 def live_group(key: str) -> dict[str, Run]:

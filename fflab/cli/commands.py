@@ -11,6 +11,7 @@ from fflab.cli.exit_codes import EXIT_BAD_INPUT
 from fflab.cli.flags import add_declared_flags
 from fflab.cli.listing import list_experiments
 from fflab.cli.running import run_experiment
+from fflab.env_settings import SettingError
 from fflab.params import ParamError
 from fflab.run_settings import CLI_SETTINGS, RUN_PARAMS
 
@@ -58,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "list":
             return list_experiments(args.experiments, with_params=args.params, out=sys.stdout)
         return run_experiment(args)
-    except ParamError as exc:
+    except (ParamError, SettingError) as exc:  # SettingError: an environment variable, named
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
 

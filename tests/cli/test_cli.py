@@ -309,3 +309,10 @@ def test_python_m_fflab_invalid_value_exits_2(tmp_path: Path) -> None:
     assert f"error: {param.name}: " in done.stderr
     assert param.allowed() in done.stderr
     assert not (tmp_path / "runs.sqlite").exists() or RunStore(tmp_path / "runs.sqlite").list_runs() == []
+
+
+def test_a_bad_environment_setting_is_named_and_exits_2(monkeypatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("FFLAB_RUN_MEMORY_GB", "lots")
+    code = main(["run", "ff", "--preset", "digits-quick", "--set", "steps=2", "--no-save", "--quiet"])
+    assert code == 2
+    assert "FFLAB_RUN_MEMORY_GB must be a number of gigabytes, not 'lots'" in capsys.readouterr().err

@@ -29,3 +29,4 @@ def test_presets_fit_and_the_budget_is_configurable(monkeypatch):
     monkeypatch.setenv("FFLAB_RUN_MEMORY_GB", "0.01")
     with pytest.raises(ParamError, match="over the budget of 0.0 GB"):
         Run(RunSpec("ff", get_experiment("ff").resolve_params("quick")), scheduler=Scheduler(1))
+
