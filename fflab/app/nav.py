@@ -45,10 +45,12 @@ ENTRIES = [
           "History compression: a higher level learns only what the lower one fails to predict.",
           "pages/chunker.py", (("blocks", "chunker-22"), ("deep", "chunker-deep"))),
     Entry("FF on text", "ff_text", ":material/text_fields:",
-          "Next-character prediction on Tiny Shakespeare by goodness, beside backprop and a bigram model.",
+          "Next-character prediction on Tiny Shakespeare by goodness, beside backprop and a bigram model; "
+          "your own prompt; MLP and state-space layers compared.",
           "pages/ff_text.py", (("ff-text", "ff-text"), ("layers", "text-layers"))),
     Entry("Continual learning", "continual", ":material/timeline:",
-          "Tasks in order: do layer-local learners forget less than backprop, with and without replay?",
+          "Tasks in order, digits or Shakespeare: do layer-local learners forget less than backprop, with and "
+          "without replay?",
           "pages/continual.py", (("continual", "continual"), ("text", "continual-text"))),
     Entry("Variants & transfer", "variants", ":material/tune:",
           "Channel-wise competitive FF (no negative data), and whether FF features transfer to a new task.",
