@@ -70,12 +70,10 @@ TEXT_PRESETS = {
         "quick-ssm", {"layer": "ssm", "hidden": (256, 256), "state_size": 32, "steps": 3000, "eval_every": 500},
         "`quick` with state-space layers on a CPU budget: two LRU-style layers of 256 with 32 complex states each, "
         "reading 16 characters and the candidate; 3000 steps of 128 windows; the backprop line is the same SSM "
-        "stack trained end to end through time. (`quick --set layer=ssm`, with 512-wide layers, took 4 min 42 s "
-        "on 2 quiet CPU cores and 12 min 19 s with another job on one of them.) Goal: at most 6 minutes on 2 "
-        "quiet CPU cores.",
-        measured="FF 2.21 nats per character (softmax head 2.19), the SSM by BPTT 1.79, bigram 2.49; 200 timed "
-                 "steps extrapolate to 4.6 minutes on one core, while the CLI took 14.7 minutes on a 2-core machine "
-                 "shared with two other runs (2026-12-02)",
+        "stack trained end to end through time. (`quick --set layer=ssm`, with 512-wide layers and 64 states, "
+        "took 7 min 17 s on 2 quiet CPU cores.) Goal: at most 6 minutes on 2 quiet CPU cores.",
+        measured="FF 2.206 nats per character (softmax head 2.188), the SSM by BPTT 1.800, bigram 2.490, "
+                 "next-character accuracy 34.1%; 2 min 58 s on 2 quiet CPU cores (2026-12-03)",
     ),
     "aesop-style": Preset(
         "aesop-style", {"context": 10, "hidden": (2000, 2000, 2000), "loss": "threshold", "steps": 3000,
