@@ -36,3 +36,19 @@ def test_a_bad_context_in_the_link_is_named():
     at = page({**TINY, "context": "0"})
     assert not at.exception
     assert any("context" in e.value and "1 to 128" in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_a_typed_prompt_is_read_by_the_ended_run_and_a_run_that_failed_says_it_has_no_net():
+    at = page(TINY)
+    button(at, "Start").click().run()
+    at = wait_for(at, lambda a: "finished" in status_text(a), timeout=120)
+    at.text_area(key="ff-text-prompt-box").input("the").run()
+    at = wait_for(at, lambda a: any(c.value.startswith("the") and len(c.value) == 3 + 20 for c in a.code),
+                  timeout=30)
+    assert "chart-text-prompt-candidates" in {c.key for c in at.get("plotly_chart")}
+    failing = page({**TINY, "layer": "ssm", "ssm_r_min": "0.9", "ssm_r_max": "0.5"})  # refused when built
+    failing.text_area(key="ff-text-prompt-box").input("the").run()
+    button(failing, "Start").click().run()
+    failing = wait_for(failing, lambda a: any("no net to read a prompt" in c.value for c in a.caption), timeout=60)
+    assert any("failed: ValueError: ssm_r_min (0.9) is above ssm_r_max" in e.value for e in failing.error)
+    assert not failing.exception

@@ -90,7 +90,8 @@ def _prompt_reading(experiment: str, typed: str) -> None:
         st.error(f"Reading the prompt failed: {type(exc).__name__}: {exc}")
         return
     if reading is None and run.status.terminal and st.session_state[READING_KEY]["question"].done.is_set():
-        st.caption("This saved run kept no weights, so it cannot read a prompt; start it again.")
+        st.caption("This run has no net to read a prompt with (a saved run that kept no weights, or a run that "
+                   "failed before its net was built); start it again.")
         return
     if reading is None:
         busy = f" ({run.status_note})" if run.status_note else ""
@@ -115,8 +116,8 @@ def _read(run: Run, typed: str) -> PromptReading | None:
     if state is None or state["key"] != key:
         state = st.session_state[READING_KEY] = {"key": key, "question": None, "asked_at": 0.0, "reading": None}
     question = state["question"]
-    stale = not run.status.terminal and time.monotonic() - state["asked_at"] > 1.0  # the net has moved on
     ended = run.status.terminal
+    stale = not ended and time.monotonic() - state["asked_at"] > 1.0  # the net has moved on
     if question is None or (question.done.is_set() and (stale or (question.answer is None and not ended))):
         seed = run.spec.seed
 
