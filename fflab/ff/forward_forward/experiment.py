@@ -20,7 +20,7 @@ from fflab.ff.core import (
     overlay_labels,
 )
 from fflab.ff.forward_forward.bio import BioVariants, LayerTerms, weighted_ff_loss
-from fflab.ff.forward_forward.full_batch import FullBatchInput
+from fflab.ff.forward_forward.full_batch import normalised_pair, separate_pair
 from fflab.ff.forward_forward.params import FF_PARAMS
 from fflab.ff.forward_forward.prediction import SoftmaxHead, goodness_scores, neutral_features, prediction_layers
 from fflab.ff.forward_forward.presets import FF_PRESETS
@@ -65,8 +65,9 @@ class ForwardForward(ClassifierExperiment):
             pool_images=self.x_train, pool_labels=self.y_train,
         )
         self._batch: tuple[torch.Tensor, torch.Tensor] | None = None
-        self._full_batch_cache: tuple[int, torch.Tensor, torch.Tensor] | None = None
-        self._full_batch_input = FullBatchInput(self.p["norm"])
+        make_pair = lambda: self._make_pair(*self.next_batch(), self.gen)  # noqa: E731
+        self._full_batch_input = (normalised_pair(self.p["norm"], make_pair) if self._normalised_once()
+                                  else separate_pair(make_pair))
         self._examples: tuple[torch.Tensor, ...] | None = None
         probe = min(500, self.n_train)
         probe_gen = torch.Generator(device=self.device).manual_seed(self.seed + 1)
@@ -169,14 +170,14 @@ class ForwardForward(ClassifierExperiment):
 
     def _step_greedy(self) -> dict[str, torch.Tensor]:
         index = self.current_layer
-        if self._input_made_once():
-            x_normalised, n_pos = self._full_batch_normalised(index)
+        if self.batch_size >= self.n_train and self._normalised_once():
+            x_normalised, n_pos = self._full_batch(index)
             out = self.layers[index].activate(x_normalised)
             a_pos, a_neg = out[:n_pos], out[n_pos:]
             g_pos, g_neg = goodness(a_pos, self.p["goodness"]), goodness(a_neg, self.p["goodness"])
             loss = self._layer_objective(index, g_pos, g_neg, a_pos)
         else:
-            h_pos, h_neg = self._greedy_inputs(index)
+            h_pos, h_neg = self._full_batch(index) if self.batch_size >= self.n_train else self._batch_inputs(index)
             loss, g_pos, g_neg, _, _ = self._layer_loss(index, self.layers[index], h_pos, h_neg)
         optimizer = self.optimizers[index]
         self.set_learning_rate(optimizer, self.steps_per_phase)
@@ -185,29 +186,19 @@ class ForwardForward(ClassifierExperiment):
         optimizer.step()
         return self._layer_stats(index, loss, g_pos, g_neg)
 
-    def _input_made_once(self) -> bool:
-        return self.batch_size >= self.n_train and not self.bio.pcl  # PCL's layers are more than activate()
+    def _normalised_once(self) -> bool:
+        """On the full batch, whether a layer's input is kept normalised, [pos; neg] in one tensor (plain
+        layers), or as the positives and negatives (PCL's layers are more than `activate`)."""
+        return not self.bio.pcl
 
-    def _full_batch_normalised(self, index: int) -> tuple[torch.Tensor, int]:
+    def _full_batch(self, index: int):
+        """Layer `index`'s input on the full batch, made once per phase (`full_batch.py`); each step sees it all."""
         self.samples_seen += self.n_train if self._full_batch_input.made is not None else 0
-        return self._full_batch_input.for_layer(self.layers, index, lambda: self._make_pair(*self.next_batch(), self.gen))
+        return self._full_batch_input.for_layer(self.layers, index)
 
     @torch.no_grad()
-    def _greedy_inputs(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """Inputs of layer `index`: the frozen earlier layers' outputs, cached on the full batch (PCL's path:
-        plain layers take `FullBatchInput`), recomputed per batch with minibatches."""
-        if self.batch_size >= self.n_train:
-            if self._full_batch_cache is None:
-                x, y = self.next_batch()
-                self._full_batch_cache = (0, *self._make_pair(x, y, self.gen))
-            else:
-                self.samples_seen += self.n_train
-            at, h_pos, h_neg = self._full_batch_cache
-            while at < index:
-                h_pos, h_neg = self.layers[at](h_pos), self.layers[at](h_neg)
-                at += 1
-            self._full_batch_cache = (at, h_pos, h_neg)
-            return h_pos, h_neg
+    def _batch_inputs(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """Inputs of layer `index` on a fresh minibatch: the frozen earlier layers' outputs."""
         x, y = self.next_batch()
         h_pos, h_neg = self._make_pair(x, y, self.gen)
         for layer in self.layers[:index]:

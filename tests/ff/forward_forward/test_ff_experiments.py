@@ -57,11 +57,11 @@ def test_greedy_schedule_trains_one_layer_after_another():
 
 def test_the_full_batch_greedy_steps_match_the_per_step_concatenated_path(monkeypatch):
     """On the full batch each layer's normalised input is made once per phase; the result must be what
-    normalising [pos; neg] at every step gives (the path minibatches and PCL still take)."""
+    normalising [pos; neg] at every step gives (the path minibatches and PCL take)."""
     from fflab.ff.forward_forward.experiment import ForwardForward
 
     fast, fast_records = train("ff", 6, preset="mpezeshki", dataset="digits", hidden=(64, 64))
-    monkeypatch.setattr(ForwardForward, "_input_made_once", lambda self: False)
+    monkeypatch.setattr(ForwardForward, "_normalised_once", lambda self: False)
     slow, slow_records = train("ff", 6, preset="mpezeshki", dataset="digits", hidden=(64, 64))
     assert len(fast_records) == len(slow_records) == 12
     for a, b in zip(fast_records, slow_records, strict=True):
