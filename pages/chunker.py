@@ -2,17 +2,14 @@
 
 import streamlit as st
 
-from fflab.app.experiment_choice import choose_experiment
-from fflab.app.lab import experiment_lab
-from fflab.app.nav import ensure_frame, entry
-from fflab.app.teaching import show_sources, show_teaching
-from fflab.app.views.catalog import VIEWS
+from fflab.app.nav import ensure_frame
+from fflab.app.rooms import chosen_room, show_room
+from fflab.app.teaching import show_sources
 from fflab.catalog import get_experiment
 
 ensure_frame()
 
 EXPERIMENTS = {"blocks": "22-symbol blocks", "deep": "Trigger recall over T steps"}
-NAMES = entry("chunker").names  # URL slug -> experiment
 
 st.title("Chunker")
 st.markdown(
@@ -24,10 +21,8 @@ st.markdown(
     "learn what plain backpropagation through time cannot."
 )
 show_sources(get_experiment("chunker-22"))  # both experiments share their sources: shown once, here
-choice = choose_experiment(
-    "chunker", EXPERIMENTS, "Experiment",
+name = chosen_room(
+    "chunker", EXPERIMENTS,
     "Which history-compression experiment to show. Each keeps its own settings and run; the choice is kept in the URL.",
 )
-name = NAMES[choice]
-show_teaching(get_experiment(name), sources=False)
-experiment_lab(name, view=VIEWS[name])
+show_room(name, sources=False)

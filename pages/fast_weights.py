@@ -2,17 +2,12 @@
 
 import streamlit as st
 
-from fflab.app.experiment_choice import choose_experiment
-from fflab.app.lab import experiment_lab
-from fflab.app.nav import ensure_frame, entry
-from fflab.app.teaching import show_teaching
-from fflab.app.views.catalog import VIEWS
-from fflab.catalog import get_experiment
+from fflab.app.nav import ensure_frame
+from fflab.app.rooms import chosen_room, show_room
 
 ensure_frame()
 
 EXPERIMENTS = {"delay": "Unknown-delay recall", "kv": "Key/value binding", "srwm": "Self-referential matrix"}
-NAMES = entry("fast_weights").names  # URL slug -> experiment
 
 st.title("Fast weights")
 st.markdown(
@@ -21,10 +16,8 @@ st.markdown(
     "gives back what was written under a key like `q`. The fast weights are the memory; the slow weights learn "
     "how to use it. Gradients flow through every write (autograd), not through a recurrent state."
 )
-choice = choose_experiment(
-    "fast_weights", EXPERIMENTS, "Experiment",
+name = chosen_room(
+    "fast_weights", EXPERIMENTS,
     "Which fast-weight experiment to show. Each keeps its own settings and run; the choice is kept in the URL.",
 )
-name = NAMES[choice]
-show_teaching(get_experiment(name))
-experiment_lab(name, view=VIEWS[name])
+show_room(name)

@@ -2,12 +2,8 @@
 
 import streamlit as st
 
-from fflab.app.experiment_choice import choose_experiment
-from fflab.app.lab import experiment_lab
 from fflab.app.nav import ensure_frame
-from fflab.app.teaching import show_teaching
-from fflab.app.views.catalog import VIEWS
-from fflab.catalog import get_experiment
+from fflab.app.rooms import chosen_room, show_room
 
 ensure_frame()
 
@@ -21,9 +17,8 @@ st.markdown(
     "Layer collaboration (`collab_gamma`), peer normalisation and the SymBa loss are options of the "
     "Forward-Forward page."
 )
-name = choose_experiment(
-    "variants", EXPERIMENTS, "Experiment",
+name = chosen_room(
+    "variants", EXPERIMENTS,
     "Which experiment to show. Each keeps its own settings and run; the choice is kept in the URL.",
 )
-show_teaching(get_experiment(name))
-experiment_lab(name, view=VIEWS[name])
+show_room(name)
