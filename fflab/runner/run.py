@@ -27,13 +27,13 @@ from fflab.scheduler import Scheduler, default_scheduler, usable_cores
 T = TypeVar("T")
 
 
-def answer_in_own_thread(question: Question, experiment: Experiment | None, lock: threading.Lock) -> None:
+def answer_in_own_thread(question: Question, experiment: Callable[[], Experiment | None], lock: threading.Lock) -> None:
     """Answer a question put to an experiment no training thread owns any more, in a thread of its own (the
-    UI thread never calls an experiment), one question at a time."""
+    UI thread never calls an experiment), one question at a time; `experiment()` gives it (or None)."""
 
     def answer() -> None:
         with lock:
-            question.put_to(experiment)
+            question.put_from(experiment)
 
     threading.Thread(target=answer, name="fflab-answer", daemon=True).start()
 
@@ -145,7 +145,7 @@ class Run:
         return asked.result() if self.await_answer(asked, timeout) else None
 
     def _answer_after_end(self, asked: Question) -> None:
-        answer_in_own_thread(asked, self.experiment, self._ended_lock)
+        answer_in_own_thread(asked, lambda: self.experiment, self._ended_lock)
 
     def set_delay(self, seconds: float) -> None:
         self.delay_s = max(0.0, float(seconds))

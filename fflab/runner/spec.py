@@ -73,12 +73,17 @@ class Question:
     def put_to(self, experiment: Any) -> None:
         """Answer it (None without an experiment), unless another thread has taken it; an exception is kept
         for the asker, never raised in the answering thread."""
+        self.put_from(lambda: experiment)
+
+    def put_from(self, experiment: Callable[[], Any]) -> None:
+        """`put_to` the experiment `experiment()` gives; an exception in getting it is kept the same way."""
         with self._lock:
             if self._taken:
                 return
             self._taken = True
         try:
-            self.answer = None if experiment is None else self.ask(experiment)
+            got = experiment()
+            self.answer = None if got is None else self.ask(got)
         except Exception as exc:
             self.error = exc
         self.done.set()

@@ -75,23 +75,20 @@ class ReopenedRun:
     def pose(self, question: Callable[[Experiment], Any]) -> Question:
         """`Run.pose` of the stored run: its experiment rebuilt on the CPU with the stored weights the first
         time (in a thread of its own); answered None if it stored none."""
-        weights, spec = self._weights, self.spec
-        last = self.log.last()
-        steps = int(last["step"]) if last and "step" in last else 0
-
-        def rebuilt_then(experiment: Any) -> Any:
-            if weights is None:
-                return None
-            if self._rebuilt is None:
-                built = self.experiment_cls(dict(spec.params), seed=spec.seed, device="cpu")
-                built.load_state_dict(weights())
-                built.steps_done = steps  # so that what it says of itself (a reading's step) is the run's
-                self._rebuilt = built
-            return question(self._rebuilt)
-
-        asked = Question(rebuilt_then)
-        answer_in_own_thread(asked, self, self._lock)  # `rebuilt_then` ignores what it is given
+        asked = Question(question)
+        answer_in_own_thread(asked, self._rebuilt_experiment, self._lock)
         return asked
+
+    def _rebuilt_experiment(self) -> Experiment | None:
+        """The stored run's experiment with its weights (built once, on the CPU); None if it stored none."""
+        if self._weights is not None and self._rebuilt is None:
+            spec = self.spec
+            built = self.experiment_cls(dict(spec.params), seed=spec.seed, device="cpu")
+            built.load_state_dict(self._weights())
+            last = self.log.last()
+            built.steps_done = int(last["step"]) if last and "step" in last else 0  # what it says of itself
+            self._rebuilt = built
+        return self._rebuilt
 
     def await_answer(self, asked: Question, timeout: float) -> bool:
         return await_answer(asked, timeout)

@@ -90,3 +90,14 @@ def test_a_reopened_run_answers_a_question_from_its_stored_weights(tmp_path):
     assert stored is not None and stored.step == live.step == 20 and stored.prompt == live.prompt
     assert torch.allclose(torch.as_tensor(stored.candidate_probability), torch.as_tensor(live.candidate_probability),
                           atol=1e-6)
+
+
+def test_a_stored_run_that_cannot_be_rebuilt_says_why_to_the_asker(tmp_path):
+    store = RunStore(tmp_path / "runs.sqlite")
+    params = get_experiment("ff-text").resolve_params("excerpt-quick", {"steps": 5, "hidden": (16, 16),
+                                                                        "final_chars": 200, "sample_chars": 10})
+    run = run_to_end(RunSpec("ff-text", params, seed=1), on_end=[store_on_end(store)])
+    again = reopen_group(store, run.id)["ff-text"]
+    again.spec.params["hidden"] = (8, 8)  # no longer the stored weights' shape
+    with pytest.raises(RuntimeError, match="size mismatch"):
+        again.ask(lambda exp: exp.read_prompt("KING:"))

@@ -14,6 +14,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -254,18 +255,22 @@ class FFText(Experiment):
         pad = " " if " " in self.corpus.vocab else self.corpus.vocab[0]
         window = "".join(known)[-k:].rjust(k, pad)
         ids = self.corpus.encode(window).to(self.device)
-        good = self.net.goodness_of_every_candidate(ids[None])[0]
+        goodness, probability = self._candidates(ids)
         gen = torch.Generator(device=self.device).manual_seed(seed)
         continuation = self.generate(ids, self.p["sample_chars"], self.p["sample_temperature"], gen)
-        probability = (good / self.temperature).softmax(0).cpu().numpy()
-        return PromptReading(self.corpus.vocab, window, left_out, good.cpu().numpy(), probability, continuation,
+        return PromptReading(self.corpus.vocab, window, left_out, goodness, probability, continuation,
                              self.steps_done)
+
+    def _candidates(self, ids: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+        """Every next character's goodness after the window `ids`, and softmax(goodness / T)."""
+        good = self.net.goodness_of_every_candidate(ids[None])[0]
+        return good.cpu().numpy(), (good / self.temperature).softmax(0).cpu().numpy()
 
     @torch.no_grad()
     def snapshot(self) -> TextSnapshot:
         k = self.p["context"]
         prompt_ids = self.val_ids[:k]
-        good = self.net.goodness_of_every_candidate(prompt_ids[None])[0]
+        goodness, probability = self._candidates(prompt_ids)
         # generating costs a forward pass per character: a fresh sample every few seconds, and at once when the
         # net has not moved since the last snapshot (paused or ended: the last one shown is the net's own)
         idle = self._snapshot_step == self.steps_done
@@ -279,8 +284,8 @@ class FFText(Experiment):
         _, sample, sample_step = self._sample
         return TextSnapshot(
             corpus=self.corpus.name, vocab=self.corpus.vocab, prompt=self.corpus.decode(prompt_ids), sample=sample,
-            candidate_goodness=good.cpu().numpy(), candidate_probability=(good / self.temperature).softmax(0).cpu()
-            .numpy(), temperature=self.temperature, step=sample_step,
+            candidate_goodness=goodness, candidate_probability=probability, temperature=self.temperature,
+            step=sample_step,
         )
 
     def state_dict(self) -> dict[str, torch.Tensor]:

@@ -136,11 +136,7 @@ class Continual(TaskMatrix, ClassifierExperiment):
             out = learner.advance()
             metrics[f"loss.{method}"] = sum(v for k, v in out.items() if k == "loss" or k.startswith("loss."))
         self.buffer.add(*batch)
-        end_of_task = self.step_number % self.p["steps_per_task"] == 0
-        if end_of_task:
-            metrics.update(self._fill_row(task))
-        elif self.step_number % self.p["eval_every"] == 0:
-            metrics.update(self._seen_accuracy(task))
+        metrics.update(self._scores_after_step(task, self.p["eval_samples"]))
         return metrics
 
     def _task_in_words(self, task: int) -> str:
@@ -154,8 +150,3 @@ class Continual(TaskMatrix, ClassifierExperiment):
         learner = self.learners[method]
         index = self.test_of[task][:limit]
         return learner.score(self._in_task(self.x_test[index], task), self.y_test[index])
-
-    def _seen_accuracy(self, task: int) -> dict[str, float]:
-        limit = self.p["eval_samples"]
-        return {f"seen_accuracy.{m}": float(np.mean([self._accuracy(m, i, limit) for i in range(task + 1)]))
-                for m in self.learners}

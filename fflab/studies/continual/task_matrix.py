@@ -42,6 +42,7 @@ class TaskMatrix:
     matrices: dict[str, np.ndarray]
     p: dict[str, Any]
     steps_done: int
+    step_number: int
 
     def _accuracy(self, method: str, task: int, limit: int | None = None) -> float:
         raise NotImplementedError
@@ -53,6 +54,16 @@ class TaskMatrix:
     @property
     def task_index(self) -> int:
         return min(self.steps_done // self.p["steps_per_task"], len(self.tasks) - 1)
+
+    def _scores_after_step(self, task: int, limit: int) -> dict[str, float]:
+        """After a step of `task`: at its end, the matrix's row; every `eval_every` steps otherwise, each
+        learner's mean accuracy on the tasks seen so far, on `limit` examples of each."""
+        if self.step_number % self.p["steps_per_task"] == 0:
+            return self._fill_row(task)
+        if self.step_number % self.p["eval_every"] == 0:
+            return {f"seen_accuracy.{m}": float(np.mean([self._accuracy(m, i, limit) for i in range(task + 1)]))
+                    for m in self.methods}
+        return {}
 
     def _fill_row(self, task: int) -> dict[str, float]:
         """Row `task` of every learner's matrix: its accuracy on every task, now."""

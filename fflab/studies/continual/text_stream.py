@@ -159,12 +159,7 @@ class ContinualText(TaskMatrix, Experiment):
                 out = learner.train_bp(batch_contexts, batch_targets)
             metrics[f"loss.{method}"] = sum(v for k, v in out.items() if k.startswith("loss."))
         self.buffer.add(contexts, targets)
-        if self.step_number % self.p["steps_per_task"] == 0:
-            metrics.update(self._fill_row(task))
-        elif self.step_number % self.p["eval_every"] == 0:
-            limit = max(1, self.p["eval_chars"] // 4)
-            metrics.update({f"seen_accuracy.{m}": float(np.mean([self._accuracy(m, i, limit) for i in range(task + 1)]))
-                            for m in self.methods})
+        metrics.update(self._scores_after_step(task, max(1, self.p["eval_chars"] // 4)))
         return metrics
 
     # -- scoring -------------------------------------------------------------------------------

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import copy
 import math
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,7 +46,13 @@ from fflab.families import member
 from fflab.ff.classifier import ClassifierExperiment
 from fflab.metric_names import depth_metric, metric, total_of
 from fflab.params import ParamError
-from fflab.studies.efficiency.measure import LayerPipeline, layer_local_step, layer_optimizers, measure_step
+from fflab.studies.efficiency.measure import (
+    LayerPipeline,
+    layer_local_step,
+    layer_optimizers,
+    measure_step,
+    synchronized_clock,
+)
 from fflab.studies.efficiency.presets import EFFICIENCY_PARAMS, EFFICIENCY_PRESETS, net_values
 from fflab.studies.efficiency.snapshot import EfficiencySnapshot, ParallelTiming, RaceCurve
 from fflab.studies.text import EFFICIENCY_TEACHING
@@ -178,9 +183,9 @@ class Efficiency(Experiment):
         caller_threads = torch.get_num_threads()
         seconds = {}
         for mode in order:
-            began = self._clock()
+            began = synchronized_clock(self.device)
             self._pipelines[mode].run(pairs)
-            seconds[mode] = self._clock() - began
+            seconds[mode] = synchronized_clock(self.device) - began
             torch.set_num_threads(caller_threads)  # the layer threads may have changed a process-wide setting
         self.parallel = self.parallel.plus(seconds["sequential"], seconds["concurrent"], ticks)
         if block == self.parallel_blocks - 1:
@@ -190,20 +195,15 @@ class Efficiency(Experiment):
                 metric("parallel_seconds", "concurrent"): self.parallel.concurrent_s}
 
     # -- 3. the race -------------------------------------------------------------------
-    def _clock(self) -> float:
-        if self.device.type == "cuda":
-            torch.cuda.synchronize(self.device)
-        return time.perf_counter()
-
     def _race_step(self, k: int) -> dict[str, float]:
         if k == 0:
             report_status("")
         metrics: dict[str, float] = {}
         for name in ALGORITHMS if k % 2 == 0 else reversed(ALGORITHMS):
             net = self.racers[name]
-            began = self._clock()
+            began = synchronized_clock(self.device)
             out = net.advance()
-            self.train_seconds[name] += self._clock() - began
+            self.train_seconds[name] += synchronized_clock(self.device) - began
             metrics[metric("loss", name)] = total_of(out, "loss")
             metrics[metric("train_seconds", name)] = self.train_seconds[name]
         if (k + 1) % self.p["eval_every"] == 0 or k + 1 == self.race_steps:

@@ -7,6 +7,7 @@ and does one thing to it, so the tests can check each on its own.
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
@@ -79,6 +80,13 @@ class SavedActivationMeter:
     @staticmethod
     def _unpack(packed: Any) -> torch.Tensor:
         return packed.tensor if isinstance(packed, _Saved) else packed
+
+
+def synchronized_clock(device: torch.device) -> float:
+    """perf_counter, after the device's queued work has finished (CUDA runs asynchronously)."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    return time.perf_counter()
 
 
 def measure_step(step: Callable[[], Any], parameters: Iterable[torch.Tensor], device: torch.device) -> dict[str, int]:

@@ -25,7 +25,6 @@ Two phases, each `step()` one small unit of work:
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,7 +33,7 @@ import torch
 from fflab.experiment import Experiment, load_state_of_parts, report_status, state_of_parts
 from fflab.families import member
 from fflab.metric_names import metric, total_of
-from fflab.studies.efficiency.measure import measure_step
+from fflab.studies.efficiency.measure import measure_step, synchronized_clock
 from fflab.studies.text import TEXT_LAYERS_TEACHING
 from fflab.studies.text_layers.params import MODELS, TEXT_LAYERS_PARAMS, TEXT_LAYERS_PRESETS
 from fflab.studies.text_layers.snapshot import NatsCurve, TextLayersSnapshot
@@ -115,9 +114,9 @@ class TextLayers(Experiment):
         for run in self.runs.values():
             run.on_update({})  # this step's learning rates (linear decay)
         for name, (layer, which) in KINDS.items():
-            began = self._clock()
+            began = synchronized_clock(self.device)
             out = _update(self.runs[layer], which, batch)
-            self.train_seconds[name] += self._clock() - began
+            self.train_seconds[name] += synchronized_clock(self.device) - began
             metrics[metric("loss", name)] = total_of(out, "loss")
             metrics[metric("train_seconds", name)] = self.train_seconds[name]
         for run in self.runs.values():
@@ -125,11 +124,6 @@ class TextLayers(Experiment):
         if (k + 1) % self.p["eval_every"] == 0 or k + 1 == self.p["steps"]:
             metrics.update(self._score(lambda run: run.eval_positions, k + 1))
         return metrics
-
-    def _clock(self) -> float:
-        if self.device.type == "cuda":
-            torch.cuda.synchronize(self.device)
-        return time.perf_counter()
 
     def _score(self, positions: Any, step: int | None = None) -> dict[str, float]:
         metrics = {}
